@@ -1,0 +1,296 @@
+"""One replication of one sourcing policy: build the SimPy model, run it, return the record."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import simpy
+
+from ..network.graph import Network
+from ..policies.sourcing import BACKUP, make_sourcing
+from ..scenario.schema import PASS_THROUGH_KINDS, NodeKind, Scenario
+from .calendar import Episode, draw_calendar
+from .demand import draw_demand
+from .randomness import Streams
+from .results import COST_CATEGORIES, ReplicationResult
+from .site import SiteRuntime
+from .state import ElementState
+from .supplier import Order, SupplierRuntime
+from .supply_status import SupplyStatus
+from .transport import Shipment, Transport
+
+
+class ReplicationModel:
+    """Wires suppliers, transport, sites, the sourcing policy and the disruption calendar."""
+
+    def __init__(
+        self,
+        scenario: Scenario,
+        policy: str,
+        replication: int = 0,
+        seed: int | None = None,
+        network: Network | None = None,
+        point: int = 0,
+    ):
+        sc = scenario
+        if policy not in sc.sourcing:
+            raise KeyError(f"unknown policy '{policy}'; the scenario has {', '.join(sc.sourcing)}")
+        self.scenario = sc
+        self.policy = policy
+        self.replication = replication
+        self.seed = sc.seed if seed is None else int(seed)
+        self.point = point
+        self.network = network or Network(sc)
+        self.streams = Streams(self.seed, replication, point)
+        self.days = int(sc.horizon_days)
+        self.env = simpy.Environment()
+        self.network_changed = self.env.event()
+
+        self.node_state = {
+            nid: ElementState(capacity_per_day=getattr(n, "capacity_per_day", None))
+            for nid, n in sc.nodes.items()
+        }
+        # A supplier's capacity is applied by its production loop, not as a fluid server.
+        for sid in sc.suppliers:
+            self.node_state[sid].capacity_per_day = None
+        self.leg_state = {lid: ElementState(capacity_per_day=leg.capacity_per_day)
+                          for lid, leg in sc.legs.items()}
+
+        self.episodes: list[Episode] = draw_calendar(sc, self.streams)
+        self.transport = Transport(self)
+        self.sites = {sid: SiteRuntime(self, sid, s, self.days) for sid, s in sc.sites.items()}
+        pairs = [(s, site) for site in sc.sites for s in self._policy_supplier_ids()]
+        self.status = SupplyStatus(self, pairs)
+        self.sourcing = make_sourcing(sc.sourcing[policy], self.status)
+        warm = self.sourcing.warm_suppliers
+        self.suppliers = {
+            sid: SupplierRuntime(self, sid, spec, warm=sid in warm)
+            for sid, spec in sc.suppliers.items()
+        }
+
+        self.costs = {c: np.zeros(self.days) for c in COST_CATEGORIES}
+        self.shipments: list[tuple] = []
+        self.leg_units: dict[str, int] = {lid: 0 for lid in sc.legs}
+        self._order_id = 0
+        self._shipment_id = 0
+        self.ordered_units = 0
+        self.destroyed_in_transit = 0
+
+    def _policy_supplier_ids(self) -> list[str]:
+        from ..scenario.checks import policy_suppliers
+
+        return policy_suppliers(self.scenario.sourcing[self.policy])
+
+    def _day(self, t: float) -> int:
+        d = math.floor(t)
+        return d if d < self.days else self.days - 1
+
+    # ---------------------------------------------------------------- orders and flows
+    def place_orders(self, site: str, qty: int) -> None:
+        for sid, units, role in self.sourcing.allocate(site, qty, self.env.now):
+            self._place(site, sid, units, role)
+
+    def _place(self, site: str, sid: str, units: int, role: str) -> None:
+        spec = self.scenario.suppliers[sid]
+        price = spec.unit_price * self.node_state[sid].cost_factor
+        if role == BACKUP:
+            price *= 1.0 + self.sourcing.premium
+        self._order_id += 1
+        order = Order(self._order_id, site, sid, units, self.env.now, role, price)
+        self.costs["purchase"][self._day(self.env.now)] += price * units
+        self.ordered_units += units
+        self.suppliers[sid].place(order)
+
+    def move_orders(self, sid: str, site: str) -> None:
+        """Move a site's not-yet-started orders away from a supplier whose outage was detected."""
+        orders = self.suppliers[sid].withdraw(site)
+        if not orders:
+            return
+        day = self._day(self.env.now)
+        units = 0
+        for o in orders:
+            self.costs["purchase"][day] -= o.unit_price * o.qty
+            self.ordered_units -= o.qty
+            units += o.qty
+        self.place_orders(site, units)
+
+    def dispatch(self, order: Order) -> None:
+        self._shipment_id += 1
+        self.transport.send(Shipment(self._shipment_id, order, order.qty, self.env.now))
+
+    def add_transport_cost(self, amount: float, leg: str, units: int) -> None:
+        self.costs["transport"][self._day(self.env.now)] += amount
+        self.leg_units[leg] += units
+
+    def deliver(self, sh: Shipment) -> None:
+        self.sites[sh.order.site].receive(sh.qty)
+        chokepoints = tuple(
+            self.scenario.legs[lid].to_node
+            for lid in sh.legs_taken
+            if self.scenario.legs[lid].to_node in self.network.chokepoints
+        )
+        o = sh.order
+        self.shipments.append(
+            (sh.id, o.supplier, o.site, o.role, o.qty, sh.qty, o.placed_at, sh.dispatched_at,
+             self.env.now, tuple(sh.legs_taken), chokepoints, sh.rerouted, sh.waited_days)
+        )
+
+    def shipment_destroyed(self, sh: Shipment, units: int) -> None:
+        self.destroyed_in_transit += units
+        self.sites[sh.order.site].lose_in_transit(units)
+
+    # ---------------------------------------------------------------- disruptions
+    def _disruption_driver(self):
+        env = self.env
+        changes = []
+        for k, ep in enumerate(self.episodes):
+            changes.append((ep.start, 1, k, ep))
+            changes.append((ep.end, 0, k, ep))
+        changes.sort(key=lambda c: (c[0], c[1], c[2]))
+        i = 0
+        while i < len(changes):
+            t = changes[i][0]
+            if t >= self.days:
+                return
+            if t > env.now:
+                yield env.timeout(t - env.now)
+            touched: set[str] = set()
+            while i < len(changes) and changes[i][0] == t:
+                _, starts, _, ep = changes[i]
+                self._apply(ep, starting=bool(starts), touched=touched)
+                i += 1
+            self._after_change(touched)
+
+    def _apply(self, ep: Episode, starting: bool, touched: set[str]) -> None:
+        for nid in ep.nodes:
+            st = self.node_state[nid]
+            if starting:
+                st.active.append(ep)
+            else:
+                st.active.remove(ep)
+            st.recompute()
+            touched.add(nid)
+            if starting and ep.effect.inventory_loss:
+                if nid in self.sites:
+                    self.sites[nid].destroy(ep.effect.inventory_loss)
+                else:
+                    self.transport.destroy_at(nid, ep.effect.inventory_loss)
+        for lid in ep.legs:
+            st = self.leg_state[lid]
+            if starting:
+                st.active.append(ep)
+            else:
+                st.active.remove(ep)
+            st.recompute()
+
+    def _after_change(self, touched: set[str]) -> None:
+        for nid in sorted(touched):
+            if nid in self.suppliers:
+                self.suppliers[nid].notify()
+        old, self.network_changed = self.network_changed, self.env.event()
+        old.succeed()
+        now = self.env.now
+        for sid, site in self.status.update(now):
+            if self.sourcing.moves_orders_from(sid):
+                self.env.process(self._detect(sid, site, now))
+
+    def _detect(self, sid: str, site: str, since: float):
+        delay = self.sourcing.detection_delay
+        if delay > 0:
+            yield self.env.timeout(delay)
+        if self.status.down_since.get((sid, site)) == since:
+            self.move_orders(sid, site)
+
+    # ---------------------------------------------------------------- run
+    def _episode_sites(self) -> dict[tuple[str, int], tuple[str, ...]]:
+        """Sites each episode can affect under this policy (directly, via a supplier or route)."""
+        out = {}
+        suppliers = self._policy_supplier_ids()
+        touches: dict[str, set[str]] = {}
+        for site in self.scenario.sites:
+            elems = {site, *suppliers}
+            for s in suppliers:
+                for r in self.network.routes(s, site):
+                    elems.update(r.legs)
+                    elems.update(r.nodes)
+            touches[site] = elems
+        for ep in self.episodes:
+            hit = set(ep.nodes) | set(ep.legs)
+            out[(ep.disruption, ep.index)] = tuple(s for s in self.scenario.sites if hit & touches[s])
+        return out
+
+    def run(self) -> ReplicationResult:
+        env, sc = self.env, self.scenario
+        env.process(self._disruption_driver())
+        for sid, site in self.sites.items():
+            times, qty = draw_demand(sid, site.spec, self.days,
+                                     self.streams.generator("demand", sid), self.episodes)
+            if not site.continuous:
+                env.process(site.review_process())
+            env.process(site.demand_process(times, qty))
+        env.run(until=self.days)
+        for site in self.sites.values():
+            site.finish(self.days)
+        return self._result()
+
+    def _result(self) -> ReplicationResult:
+        sc = self.scenario
+        sites = {sid: s.ledger.arrays for sid, s in self.sites.items()}
+        holding_rate = sc.product.unit_value * sc.product.holding_cost_rate / 365.0
+        for sid, a in sites.items():
+            self.costs["holding"] += a["on_hand_avg"] * holding_rate
+            penalty = sc.sites[sid].shortage_penalty_per_unit
+            self.costs["shortage"] += (a["backordered"] + a["lost"]) * penalty
+        fees = sum(sc.suppliers[s].reservation_fee_per_day for s in set(self.sourcing.suppliers))
+        self.costs["reservation"][:] = fees
+        at_suppliers = sum(s.units_in_pipeline() for s in self.suppliers.values())
+        balance = {
+            "ordered": float(self.ordered_units),
+            "received": float(sum(a["receipts"].sum() for a in sites.values())),
+            "in_transit": float(self.transport.units_in_transit()),
+            "at_suppliers": float(at_suppliers),
+            "destroyed_in_transit": float(self.destroyed_in_transit),
+            "destroyed_at_sites": float(sum(s.destroyed_total for s in self.sites.values())),
+            "initial_on_hand": float(sum(s.initial_on_hand for s in self.sites.values())),
+            "final_on_hand": float(sum(s.on_hand for s in self.sites.values())),
+            "final_backlog": float(sum(s.backlog_units for s in self.sites.values())),
+            "final_on_order": float(sum(s.on_order for s in self.sites.values())),
+            "met_total": float(sum(s.met_total for s in self.sites.values())),
+        }
+        try:
+            events = next(self.env._eid)  # SimPy's event counter (events scheduled)
+        except AttributeError:  # pragma: no cover - other SimPy versions
+            events = 0
+        return ReplicationResult(
+            scenario=sc.name,
+            policy=self.policy,
+            replication=self.replication,
+            seed=self.seed,
+            point=self.point,
+            horizon_days=self.days,
+            warmup_days=int(sc.warmup_days),
+            sites=sites,
+            costs=self.costs,
+            shipments=self.shipments,
+            episodes=self.episodes,
+            episode_sites=self._episode_sites(),
+            balance=balance,
+            leg_units=self.leg_units,
+            events=events,
+        )
+
+
+def run_replication(
+    scenario: Scenario,
+    policy: str,
+    replication: int = 0,
+    seed: int | None = None,
+    network: Network | None = None,
+    point: int = 0,
+) -> ReplicationResult:
+    """Simulate one replication of one sourcing policy (seed defaults to the scenario's)."""
+    return ReplicationModel(scenario, policy, replication, seed, network, point).run()
+
+
+__all__ = ["PASS_THROUGH_KINDS", "NodeKind", "ReplicationModel", "run_replication"]

@@ -1,0 +1,111 @@
+"""What one replication of one policy returns: the raw material for every figure.
+
+Plain numpy arrays and tuples, gathered during the run; DataFrames are built only on request.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from .calendar import Episode
+
+COST_CATEGORIES = ("purchase", "transport", "holding", "shortage", "reservation")
+
+SHIPMENT_COLUMNS = (
+    "shipment",
+    "supplier",
+    "site",
+    "role",
+    "units_ordered",
+    "units_delivered",
+    "ordered_at",
+    "dispatched_at",
+    "arrived_at",
+    "legs",
+    "chokepoints",
+    "rerouted",
+    "waited_days",
+)
+
+
+@dataclass
+class ReplicationResult:
+    """Per-site daily series, costs per day, shipments, the disruption log and unit balances.
+
+    Days are whole days 0 … horizon−1; ``warmup_days`` marks where the measurement window starts.
+    """
+
+    scenario: str
+    policy: str
+    replication: int
+    seed: int
+    point: int
+    horizon_days: int
+    warmup_days: int
+    sites: dict[str, dict[str, np.ndarray]]
+    costs: dict[str, np.ndarray]
+    shipments: list[tuple]
+    episodes: list[Episode]
+    episode_sites: dict[tuple[str, int], tuple[str, ...]]
+    balance: dict[str, float]
+    leg_units: dict[str, int] = field(default_factory=dict)
+    events: int = 0
+
+    # ---------------------------------------------------------------- tidy views
+    def daily_frame(self) -> pd.DataFrame:
+        """One row per site and day: every series of :mod:`simulator.model.ledger`."""
+        frames = []
+        for site, arrays in self.sites.items():
+            df = pd.DataFrame(arrays)
+            df.insert(0, "day", np.arange(self.horizon_days))
+            df.insert(0, "site", site)
+            frames.append(df)
+        out = pd.concat(frames, ignore_index=True)
+        out.insert(0, "replication", self.replication)
+        out.insert(0, "policy", self.policy)
+        return out
+
+    def cost_frame(self) -> pd.DataFrame:
+        """One row per day with each cost category (currency)."""
+        df = pd.DataFrame(self.costs)
+        df.insert(0, "day", np.arange(self.horizon_days))
+        return df
+
+    def shipment_frame(self) -> pd.DataFrame:
+        df = pd.DataFrame(self.shipments, columns=list(SHIPMENT_COLUMNS))
+        df.insert(0, "replication", self.replication)
+        df.insert(0, "policy", self.policy)
+        return df
+
+    def episode_frame(self) -> pd.DataFrame:
+        rows = [
+            {
+                "disruption": e.disruption,
+                "episode": e.index,
+                "start": e.start,
+                "end": e.end,
+                "target": e.target,
+                "nodes": ",".join(e.nodes),
+                "legs": ",".join(e.legs),
+                "began_before_start": e.began_before_start,
+                "affected_sites": ",".join(self.episode_sites.get((e.disruption, e.index), ())),
+            }
+            for e in self.episodes
+        ]
+        return pd.DataFrame(
+            rows,
+            columns=[
+                "disruption", "episode", "start", "end", "target", "nodes", "legs",
+                "began_before_start", "affected_sites",
+            ],
+        )
+
+    def service_by_day(self, site: str) -> np.ndarray:
+        """P(d): units of day-d demand met from stock ÷ units demanded (1 with no demand)."""
+        a = self.sites[site]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            p = np.where(a["demand"] > 0, a["met"] / np.maximum(a["demand"], 1), 1.0)
+        return p

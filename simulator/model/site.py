@@ -1,0 +1,121 @@
+"""A site: on-hand stock, FCFS backorders, demand arrivals and reviews that place orders."""
+
+from __future__ import annotations
+
+from collections import deque
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from ..policies.inventory import InventoryRule, initial_on_hand, make_inventory_rule
+from ..scenario.schema import SiteNode, Unmet
+from .ledger import SiteLedger
+
+if TYPE_CHECKING:
+    from .replication import ReplicationModel
+
+
+class SiteRuntime:
+    """Inventory state of one site. Levels in units; inventory position = on hand + on order −
+    backorders."""
+
+    def __init__(self, model: ReplicationModel, sid: str, spec: SiteNode, days: int):
+        self.model = model
+        self.env = model.env
+        self.id = sid
+        self.spec = spec
+        self.rule: InventoryRule = make_inventory_rule(spec.inventory, spec.demand.mean_per_day)
+        self.backorders = spec.unmet == Unmet.BACKORDER
+        self.on_hand = initial_on_hand(spec.inventory, self.rule)
+        self.initial_on_hand = self.on_hand
+        self.on_order = 0
+        self.backlog: deque[list[int]] = deque()  # [day demanded, units outstanding]
+        self.backlog_units = 0
+        self.ledger = SiteLedger(days)
+        self.met_total = 0  # units handed to customers (on the day or from backlog)
+        self.destroyed_total = 0
+        self.continuous = self.rule.review_period_days == 0
+
+    @property
+    def position(self) -> int:
+        return self.on_hand + self.on_order - self.backlog_units
+
+    def _advance(self) -> None:
+        self.ledger.advance(self.env.now, self.on_hand, self.backlog_units, self.on_order)
+
+    # ---------------------------------------------------------------- processes
+    def demand_process(self, times: np.ndarray, quantities: np.ndarray):
+        env = self.env
+        timeout = env.timeout  # bound once: this loop runs per demand arrival
+        for t, q in zip(times.tolist(), quantities.tolist(), strict=True):
+            if t > env.now:
+                yield timeout(t - env.now)
+            self.on_demand(int(q))
+
+    def review_process(self):
+        env, period = self.env, self.rule.review_period_days
+        while True:
+            self.review()
+            yield env.timeout(period)
+
+    # ---------------------------------------------------------------- events
+    def on_demand(self, qty: int) -> None:
+        self._advance()
+        a = self.ledger.arrays
+        day = self.ledger.day_of(self.env.now)
+        a["demand"][day] += qty
+        met = qty if qty <= self.on_hand else self.on_hand
+        self.on_hand -= met
+        self.met_total += met
+        a["met"][day] += met
+        short = qty - met
+        if short:
+            if self.backorders:
+                self.backlog.append([day, short])
+                self.backlog_units += short
+                a["backordered"][day] += short
+            else:
+                a["lost"][day] += short
+        if self.continuous:
+            self.review()
+
+    def review(self) -> None:
+        qty = self.rule.order_quantity(self.position)
+        if qty > 0:
+            self._advance()
+            self.on_order += qty
+            self.ledger.arrays["orders"][self.ledger.day_of(self.env.now)] += qty
+            self.model.place_orders(self.id, qty)
+
+    def receive(self, qty: int) -> None:
+        self._advance()
+        self.on_order -= qty
+        self.on_hand += qty
+        self.ledger.arrays["receipts"][self.ledger.day_of(self.env.now)] += qty
+        # Backorders are served first-come-first-served as stock arrives, before new demand.
+        while self.backlog and self.on_hand > 0:
+            entry = self.backlog[0]
+            give = min(entry[1], self.on_hand)
+            entry[1] -= give
+            self.on_hand -= give
+            self.backlog_units -= give
+            self.met_total += give
+            if entry[1] == 0:
+                self.backlog.popleft()
+
+    def lose_in_transit(self, qty: int) -> None:
+        """Units on order that were destroyed on the way and will never arrive."""
+        self._advance()
+        self.on_order -= qty
+
+    def destroy(self, fraction: float) -> int:
+        """Destroy ``fraction`` of on-hand stock (rounded down to whole units)."""
+        self._advance()
+        gone = int(self.on_hand * fraction + 1e-9)
+        self.on_hand -= gone
+        self.destroyed_total += gone
+        self.ledger.arrays["destroyed"][self.ledger.day_of(self.env.now)] += gone
+        return gone
+
+    def finish(self, horizon: float) -> None:
+        self.ledger.advance(horizon, self.on_hand, self.backlog_units, self.on_order)

@@ -1,0 +1,155 @@
+"""A supplier: FIFO order queue, capacity (units/day) with ramp-up, then a production lead time."""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from ..scenario.schema import SupplierNode
+from .state import ElementState
+
+if TYPE_CHECKING:
+    from .replication import ReplicationModel
+
+EPS = 1e-9
+
+
+@dataclass(slots=True, eq=False)
+class Order:
+    """Units a site ordered from one supplier."""
+
+    id: int
+    site: str
+    supplier: str
+    qty: int
+    placed_at: float
+    role: str
+    unit_price: float
+    remaining: float = field(default=0.0)
+    cancelled: bool = False
+
+    def __post_init__(self) -> None:
+        self.remaining = float(self.qty)
+
+
+class SupplierRuntime:
+    """Produces queued orders one at a time at ``capacity × capacity_factor × ramp`` units/day.
+
+    A closed supplier stops producing; the order in production keeps its progress. With no
+    capacity given, production is instantaneous (only the lead time applies). Ramp-up is linear
+    from 0 to full capacity over ``ramp_up_days`` after a cold supplier gets an order; a supplier
+    goes cold again after ``cooldown_days`` with nothing to do.
+    """
+
+    def __init__(self, model: ReplicationModel, sid: str, spec: SupplierNode, warm: bool):
+        self.model = model
+        self.env = model.env
+        self.id = sid
+        self.spec = spec
+        self.state: ElementState = model.node_state[sid]
+        self.capacity = spec.capacity_per_day
+        self.ramp = spec.ramp_up_days
+        self.activated_at = -math.inf if (warm or self.ramp == 0) else None
+        self.queue: deque[Order] = deque()
+        self.in_lead_time: set[Order] = set()
+        self.idle = True
+        self.idle_since = 0.0
+        self._wake = self.env.event()
+        self.changed = self.env.event()
+        self._lead = spec.lead_time_days.sampler(model.streams.generator("production", sid))
+        self.env.process(self._run())
+
+    # ---------------------------------------------------------------- interface
+    def place(self, order: Order) -> None:
+        now = self.env.now
+        if self.ramp > 0 and (
+            self.activated_at is None
+            or (self.idle and not self.queue and now - self.idle_since > self.spec.cooldown_days)
+        ):
+            self.activated_at = now
+        self.queue.append(order)
+        if not self._wake.triggered:
+            self._wake.succeed()
+
+    def notify(self) -> None:
+        """The supplier's disruption state changed: wake the production loop."""
+        old, self.changed = self.changed, self.env.event()
+        old.succeed()
+
+    def withdraw(self, site: str) -> list[Order]:
+        """Remove this site's orders whose production has not started; return them."""
+        taken = [o for o in self.queue if o.site == site and o.remaining >= o.qty - EPS]
+        if taken:
+            for o in taken:
+                o.cancelled = True
+            self.queue = deque(o for o in self.queue if not o.cancelled)
+            self.notify()
+        return taken
+
+    def units_in_pipeline(self) -> int:
+        return sum(o.qty for o in self.queue) + sum(o.qty for o in self.in_lead_time)
+
+    # ---------------------------------------------------------------- production
+    def _ramp_x(self, t: float) -> float:
+        """Days since activation, capped at the ramp length (ramp fraction = x / ramp)."""
+        if self.activated_at is None or self.ramp == 0:
+            return self.ramp
+        return min(max(t - self.activated_at, 0.0), self.ramp)
+
+    def _time_for(self, t: float, units: float, rate: float) -> float:
+        """Days needed from ``t`` to make ``units`` at full rate ``rate`` under the ramp."""
+        x, r = self._ramp_x(t), self.ramp
+        if x >= r:
+            return units / rate
+        during_ramp = rate * (r * r - x * x) / (2 * r)
+        if units <= during_ramp:
+            return math.sqrt(x * x + 2 * r * units / rate) - x
+        return (r - x) + (units - during_ramp) / rate
+
+    def _made(self, t0: float, t1: float, rate: float) -> float:
+        """Units made between ``t0`` and ``t1`` at full rate ``rate`` under the ramp."""
+        r = self.ramp
+        x0, x1 = self._ramp_x(t0), self._ramp_x(t1)
+        ramped = 0.0 if r == 0 else rate * (x1 * x1 - x0 * x0) / (2 * r)
+        full = (t1 - t0) - (x1 - x0)
+        return ramped + rate * full
+
+    def _run(self):
+        env = self.env
+        while True:
+            if not self.queue:
+                self.idle, self.idle_since = True, env.now
+                self._wake = env.event()
+                yield self._wake
+            self.idle = False
+            order = self.queue[0]
+            while order.remaining > EPS and not order.cancelled:
+                if self.state.closed:
+                    yield self.changed
+                    continue
+                if self.capacity is None:
+                    order.remaining = 0.0
+                    break
+                rate = self.capacity * self.state.capacity_factor
+                t0 = env.now
+                dt = self._time_for(t0, order.remaining, rate)
+                changed = self.changed
+                yield env.timeout(dt) | changed
+                if changed.triggered:
+                    order.remaining -= self._made(t0, env.now, rate)
+                else:
+                    order.remaining = 0.0
+            if self.queue and self.queue[0] is order:
+                self.queue.popleft()
+            if not order.cancelled:
+                self.in_lead_time.add(order)
+                env.process(self._finish(order))
+
+    def _finish(self, order: Order):
+        delay = self._lead() + self.state.extra_days
+        if delay > 0:
+            yield self.env.timeout(delay)
+        self.in_lead_time.discard(order)
+        self.model.dispatch(order)

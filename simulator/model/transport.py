@@ -1,0 +1,160 @@
+"""Shipments moving over legs and through pass-through nodes to a site.
+
+A shipment takes the best *available* candidate route when it leaves the supplier. Before each
+leg it looks ahead: if something on its route is closed and the site allows re-routing, it switches
+to the best open route from where it is. It never enters a closed leg, nor a leg into a closed
+node: it waits at the last node before the closure. A node that closes while a shipment is on the
+leg into it holds the shipment when it arrives, until it reopens. Leg and node capacities are fluid
+servers (units/day), so a large shipment occupies them for ``units / capacity`` days.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from ..network.graph import Route
+from .supplier import Order
+
+if TYPE_CHECKING:
+    from .replication import ReplicationModel
+
+
+@dataclass(slots=True, eq=False)
+class Shipment:
+    """Units of one order on their way from a supplier to a site."""
+
+    id: int
+    order: Order
+    qty: int
+    dispatched_at: float
+    route: Route | None = None
+    legs_taken: list[str] = field(default_factory=list)
+    held_at: str | None = None
+    waited_days: float = 0.0
+    rerouted: int = 0
+
+
+class Transport:
+    """Moves shipments for one replication; owns the per-leg and per-node samplers."""
+
+    def __init__(self, model: ReplicationModel):
+        self.model = model
+        self.env = model.env
+        sc = model.scenario
+        self.transit = {
+            lid: leg.transit_days.sampler(model.streams.generator("transit", lid))
+            for lid, leg in sc.legs.items()
+        }
+        self.handling = {
+            nid: n.handling_days.sampler(model.streams.generator("handling", nid))
+            for nid, n in sc.nodes.items()
+            if hasattr(n, "handling_days")
+        }
+        self.held: dict[str, set[Shipment]] = {nid: set() for nid in sc.nodes}
+        self.in_transit: set[Shipment] = set()
+
+    # ---------------------------------------------------------------- route availability
+    def _open_from(self, route: Route, i: int) -> bool:
+        """No closed leg from index i on, and no closed pass-through node after the current one."""
+        legs, nodes = self.model.leg_state, self.model.node_state
+        for lid in route.legs[i:]:
+            if legs[lid].closed:
+                return False
+        for nid in route.nodes[i + 1 : -1]:
+            if nodes[nid].closed:
+                return False
+        return True
+
+    def best_open(self, origin: str, site: str) -> Route | None:
+        for r in self.model.network.routes(origin, site):
+            if self._open_from(r, 0):
+                return r
+        return None
+
+    # ---------------------------------------------------------------- the journey
+    def send(self, shipment: Shipment) -> None:
+        self.in_transit.add(shipment)
+        self.env.process(self._travel(shipment))
+
+    def _travel(self, sh: Shipment):
+        model, env = self.model, self.env
+        site_id = sh.order.site
+        reroute = model.scenario.sites[site_id].reroute
+        at = sh.order.supplier
+        route = self.best_open(at, site_id) or model.network.routes(at, site_id)[0]
+        sh.route = route
+        i = 0
+        node_state, leg_state = model.node_state, model.leg_state
+        legs = model.scenario.legs
+        while i < len(route.legs):
+            if reroute and not self._open_from(route, i):
+                alt = self.best_open(at, site_id)
+                if alt is not None and alt.legs != route.legs[i:]:
+                    route, i = alt, 0
+                    sh.route = route
+                    sh.rerouted += 1
+            lid = route.legs[i]
+            nxt = route.nodes[i + 1]
+            leg = leg_state[lid]
+            if leg.closed or (nxt != site_id and node_state[nxt].closed):
+                sh.held_at = at
+                self.held[at].add(sh)
+                t0 = env.now
+                yield model.network_changed
+                sh.waited_days += env.now - t0
+                if sh.qty == 0:
+                    return self._lost(sh)
+                continue
+            self.held[at].discard(sh)
+            sh.held_at = None
+            # Enter the leg: capacity first, then transit.
+            ready = leg.occupy(env.now, sh.qty)
+            factor = leg.cost_factor * (node_state[nxt].cost_factor if nxt != site_id else 1.0)
+            model.add_transport_cost(sh.qty * legs[lid].cost_per_unit * factor, lid, sh.qty)
+            delay = ready - env.now + self.transit[lid]() + leg.extra_days
+            sh.legs_taken.append(lid)
+            if delay > 0:
+                yield env.timeout(delay)
+            at, i = nxt, i + 1
+            if at == site_id:
+                break
+            # Through a pass-through node: wait while it is closed, then its capacity and handling.
+            node = node_state[at]
+            self.held[at].add(sh)
+            sh.held_at = at
+            while node.closed:
+                t0 = env.now
+                yield model.network_changed
+                sh.waited_days += env.now - t0
+            if sh.qty == 0:
+                self.held[at].discard(sh)
+                return self._lost(sh)
+            ready = node.occupy(env.now, sh.qty)
+            delay = ready - env.now + self.handling[at]() + node.extra_days
+            if delay > 0:
+                yield env.timeout(delay)
+            if sh.qty == 0:
+                self.held[at].discard(sh)
+                return self._lost(sh)
+        self.held[at].discard(sh)
+        self.in_transit.discard(sh)
+        sh.held_at = None
+        model.deliver(sh)
+
+    def _lost(self, sh: Shipment) -> None:
+        self.in_transit.discard(sh)
+
+    def destroy_at(self, nid: str, fraction: float) -> int:
+        """Destroy ``fraction`` of every shipment held at node ``nid``; return units destroyed."""
+        total = 0
+        for sh in self.held[nid]:
+            gone = int(sh.qty * fraction + 1e-9)
+            sh.qty -= gone
+            total += gone
+            if gone:
+                self.model.shipment_destroyed(sh, gone)
+        return total
+
+    def units_in_transit(self) -> int:
+        return sum(sh.qty for sh in self.in_transit)

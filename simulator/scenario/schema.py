@@ -1,0 +1,417 @@
+"""The scenario file schema: frozen, typed definitions of everything a scenario says.
+
+All times are in days, quantities in units of the product, money in the scenario's currency.
+Cross-references (ids naming nodes, legs, suppliers) are checked in :mod:`.checks`, after this
+schema has validated each field on its own.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from .distributions import Distribution, Fixed
+
+NonNegative = Annotated[float, Field(ge=0)]
+Positive = Annotated[float, Field(gt=0)]
+Fraction = Annotated[float, Field(ge=0, le=1)]
+
+
+class _Spec(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+# --------------------------------------------------------------------------- enums
+
+
+class NodeKind(StrEnum):
+    SUPPLIER = "supplier"
+    PORT = "port"
+    RAIL_HUB = "rail_hub"
+    BORDER = "border"
+    CHOKEPOINT = "chokepoint"
+    SITE = "site"
+
+
+PASS_THROUGH_KINDS = frozenset(
+    {NodeKind.PORT, NodeKind.RAIL_HUB, NodeKind.BORDER, NodeKind.CHOKEPOINT}
+)
+
+
+class Mode(StrEnum):
+    SEA = "sea"
+    RAIL = "rail"
+    ROAD = "road"
+    AIR = "air"
+
+
+class Unmet(StrEnum):
+    BACKORDER = "backorder"
+    LOST = "lost"
+
+
+class Routing(StrEnum):
+    FASTEST = "fastest"
+    CHEAPEST = "cheapest"
+
+
+# --------------------------------------------------------------------------- product
+
+
+class Product(_Spec):
+    """The one critical item of the scenario."""
+
+    name: str = "item"
+    unit_value: NonNegative = Field(1.0, description="value of one unit, currency")
+    holding_cost_rate: NonNegative = Field(
+        0.25, description="holding cost per year as a fraction of unit value (0.25 = 25%/year)"
+    )
+
+
+# --------------------------------------------------------------------------- demand & inventory
+
+
+class Seasonality(_Spec):
+    """Multiplies the demand rate by 1 + amplitude·cos(2π(day − peak_day)/365)."""
+
+    amplitude: Fraction = 0.0
+    peak_day: Annotated[float, Field(ge=0, lt=366)] = 0.0
+
+
+class DailyDemand(_Spec):
+    """One quantity per day, arriving at d + 0.5, drawn from ``quantity`` (rounded to units)."""
+
+    kind: Literal["daily"]
+    quantity: Distribution
+    seasonality: Seasonality | None = None
+
+    @property
+    def mean_per_day(self) -> float:
+        return self.quantity.mean
+
+
+class PoissonDemand(_Spec):
+    """Single units arriving as a Poisson process of ``rate_per_day`` (continuous time)."""
+
+    kind: Literal["poisson"]
+    rate_per_day: Positive
+    seasonality: Seasonality | None = None
+
+    @property
+    def mean_per_day(self) -> float:
+        return self.rate_per_day
+
+
+Demand = Annotated[DailyDemand | PoissonDemand, Field(discriminator="kind")]
+
+
+def _one_of(spec: BaseModel, units: str, days: str, required: bool = True) -> None:
+    given = [getattr(spec, units) is not None, getattr(spec, days) is not None]
+    if all(given):
+        raise ValueError(f"give either {units} or {days}, not both")
+    if required and not any(given):
+        raise ValueError(f"give {units} (units) or {days} (days of cover of mean demand)")
+
+
+class BaseStock(_Spec):
+    """Order up to S every ``review_period_days`` (0 = continuous review)."""
+
+    kind: Literal["base_stock"]
+    order_up_to: NonNegative | None = Field(None, description="S, units")
+    order_up_to_days_of_cover: NonNegative | None = Field(None, description="S, days of demand")
+    review_period_days: NonNegative = 1.0
+    initial_on_hand: NonNegative | None = Field(None, description="units at t=0; default S")
+
+    @model_validator(mode="after")
+    def _levels(self) -> BaseStock:
+        _one_of(self, "order_up_to", "order_up_to_days_of_cover")
+        return self
+
+
+class SsPolicy(_Spec):
+    """Reorder point s, order-up-to S: at a review with position <= s, order S − position."""
+
+    kind: Literal["s_S"]
+    reorder_point: NonNegative | None = None
+    reorder_point_days_of_cover: NonNegative | None = None
+    order_up_to: NonNegative | None = None
+    order_up_to_days_of_cover: NonNegative | None = None
+    review_period_days: NonNegative = 1.0
+    initial_on_hand: NonNegative | None = None
+
+    @model_validator(mode="after")
+    def _levels(self) -> SsPolicy:
+        _one_of(self, "reorder_point", "reorder_point_days_of_cover")
+        _one_of(self, "order_up_to", "order_up_to_days_of_cover")
+        return self
+
+
+InventoryPolicy = Annotated[BaseStock | SsPolicy, Field(discriminator="kind")]
+
+
+# --------------------------------------------------------------------------- nodes
+
+
+class _NodeBase(_Spec):
+    country: str = Field(min_length=2, max_length=3, description="ISO 3166 country code")
+    lat: Annotated[float, Field(ge=-90, le=90)] | None = None
+    lon: Annotated[float, Field(ge=-180, le=180)] | None = None
+    tags: tuple[str, ...] = ()
+    name: str | None = None
+
+
+class SupplierNode(_NodeBase):
+    """A producer: FIFO order queue, capacity in units/day, then a production lead time."""
+
+    kind: Literal["supplier"]
+    capacity_per_day: Positive | None = Field(None, description="units/day; omit for unlimited")
+    lead_time_days: Distribution = Fixed(value=0)
+    unit_price: NonNegative = 0.0
+    ramp_up_days: NonNegative = Field(
+        0.0, description="days from first order to full capacity when newly activated (linear)"
+    )
+    cooldown_days: NonNegative = Field(
+        90.0, description="idle days after which a supplier needs to ramp up again"
+    )
+    reservation_fee_per_day: NonNegative = Field(
+        0.0, description="fee per day paid by every policy that names this supplier"
+    )
+
+
+class PassThroughNode(_NodeBase):
+    """A port, rail hub, border crossing or chokepoint that shipments pass through."""
+
+    kind: Literal["port", "rail_hub", "border", "chokepoint"]
+    capacity_per_day: Positive | None = Field(None, description="throughput, units/day")
+    handling_days: Distribution = Fixed(value=0)
+
+
+class SiteNode(_NodeBase):
+    """A plant or distribution centre: holds inventory, faces demand, places orders."""
+
+    kind: Literal["site"]
+    demand: Demand
+    inventory: InventoryPolicy
+    unmet: Unmet = Unmet.BACKORDER
+    routing: Routing = Routing.FASTEST
+    reroute: bool = Field(True, description="re-route shipments around closures from where they are")
+    shortage_penalty_per_unit: NonNegative = 0.0
+    routes: dict[str, list[list[str]]] | None = Field(
+        None, description="explicit candidate routes per supplier, each a list of leg ids"
+    )
+
+
+Node = Annotated[SupplierNode | PassThroughNode | SiteNode, Field(discriminator="kind")]
+
+
+class Leg(_Spec):
+    """A directed transport link between two nodes."""
+
+    from_node: str = Field(alias="from")
+    to_node: str = Field(alias="to")
+    mode: Mode
+    transit_days: Distribution
+    cost_per_unit: NonNegative = 0.0
+    capacity_per_day: Positive | None = Field(None, description="units/day entering the leg")
+
+
+# --------------------------------------------------------------------------- sourcing
+
+
+class Single(_Spec):
+    """Every order to one supplier."""
+
+    kind: Literal["single"]
+    supplier: str
+
+
+class Split(_Spec):
+    """Fixed shares (summing to 1); cumulative units track the shares."""
+
+    kind: Literal["split"]
+    shares: dict[str, Fraction]
+
+
+class AdaptiveSplit(_Spec):
+    """Shares re-normalised over suppliers whose supply path is usable, after a detection delay."""
+
+    kind: Literal["adaptive_split"]
+    shares: dict[str, Fraction]
+    detection_delay_days: NonNegative = 0.0
+    move_queued_orders: bool = False
+
+
+class PrimaryBackup(_Spec):
+    """Contingent sourcing: the primary, and backups once it has been down past the delay."""
+
+    kind: Literal["primary_backup"]
+    primary: str
+    backups: list[str] = Field(min_length=1)
+    detection_delay_days: NonNegative = 0.0
+    backup_premium: NonNegative = Field(0.0, description="price surcharge at backups, 0.15 = +15%")
+    move_queued_orders: bool = True
+
+
+SourcingPolicy = Annotated[
+    Single | Split | AdaptiveSplit | PrimaryBackup, Field(discriminator="kind")
+]
+
+
+# --------------------------------------------------------------------------- disruptions
+
+
+class Target(_Spec):
+    """What a disruption hits: exactly one of node, leg, country, tag or mode."""
+
+    node: str | None = None
+    leg: str | None = None
+    country: str | None = None
+    tag: str | None = None
+    mode: Mode | None = None
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> Target:
+        n = sum(v is not None for v in (self.node, self.leg, self.country, self.tag, self.mode))
+        if n != 1:
+            raise ValueError("give exactly one of node, leg, country, tag, mode")
+        return self
+
+    def describe(self) -> str:
+        for key in ("node", "leg", "country", "tag", "mode"):
+            v = getattr(self, key)
+            if v is not None:
+                return f"{key}:{v}"
+        return "?"  # pragma: no cover
+
+
+class Scheduled(_Spec):
+    """A disruption at a fixed time."""
+
+    kind: Literal["scheduled"]
+    start_day: NonNegative
+    duration_days: NonNegative
+
+
+class Season(_Spec):
+    """Days of the year (0–365) during which random disruptions can start; may wrap the year."""
+
+    start_day_of_year: Annotated[float, Field(ge=0, le=365)]
+    end_day_of_year: Annotated[float, Field(ge=0, le=365)]
+
+
+class RandomTiming(_Spec):
+    """An alternating up/down process: exponential up times, then a random duration.
+
+    ``mttf_days`` is the mean up time between the end of one disruption and the start of the next;
+    ``rate_per_year`` is the same as 365 / mttf_days. With a season, up time only runs inside it.
+    """
+
+    kind: Literal["random"]
+    mttf_days: Positive | None = None
+    rate_per_year: Positive | None = None
+    duration_days: Distribution
+    season: Season | None = None
+
+    @model_validator(mode="after")
+    def _rate(self) -> RandomTiming:
+        _one_of(self, "mttf_days", "rate_per_year")
+        return self
+
+    @property
+    def mean_up_days(self) -> float:
+        return self.mttf_days if self.mttf_days is not None else 365.0 / self.rate_per_year
+
+
+Timing = Annotated[Scheduled | RandomTiming, Field(discriminator="kind")]
+
+
+class Effect(_Spec):
+    """What a disruption does to every node and leg it hits (effects combine)."""
+
+    closed: bool = False
+    capacity_factor: Fraction | None = None
+    extra_days: NonNegative | None = None
+    cost_factor: NonNegative | None = None
+    inventory_loss: Fraction | None = None
+    demand_factor: NonNegative | None = None
+
+    @model_validator(mode="after")
+    def _something(self) -> Effect:
+        if not self.closed and all(
+            v is None
+            for v in (
+                self.capacity_factor,
+                self.extra_days,
+                self.cost_factor,
+                self.inventory_loss,
+                self.demand_factor,
+            )
+        ):
+            raise ValueError(
+                "an effect needs at least one of closed, capacity_factor, extra_days, "
+                "cost_factor, inventory_loss, demand_factor"
+            )
+        return self
+
+
+class Disruption(_Spec):
+    """A target, a timing and an effect."""
+
+    target: Target
+    timing: Timing
+    effect: Effect
+    description: str | None = None
+
+
+# --------------------------------------------------------------------------- scenario
+
+
+class Scenario(_Spec):
+    """A whole scenario file, after ``extends`` overlays are applied."""
+
+    name: str = Field(min_length=1)
+    description: str | None = None
+    currency: str = "USD"
+    seed: Annotated[int, Field(ge=0)] = 12345
+    horizon_days: Annotated[int, Field(gt=0, description="simulated days")] = 365
+    warmup_days: Annotated[int, Field(ge=0, description="days excluded from figures")] = 0
+    replications: Annotated[int, Field(ge=1)] = 30
+    recovery_threshold: Annotated[float, Field(gt=0, le=1)] = 0.95
+    max_routes: Annotated[int, Field(ge=1, le=50)] = 6
+    baseline: str | None = Field(None, description="policy the others are compared to")
+    product: Product = Product()
+    nodes: dict[str, Node] = Field(min_length=1)
+    legs: dict[str, Leg] = Field(default_factory=dict)
+    sourcing: dict[str, SourcingPolicy] = Field(min_length=1)
+    disruptions: dict[str, Disruption] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _window(self) -> Scenario:
+        if self.warmup_days >= self.horizon_days:
+            raise ValueError(
+                f"warmup_days ({self.warmup_days:g}) must be less than horizon_days "
+                f"({self.horizon_days:g})"
+            )
+        return self
+
+    # Convenience views -----------------------------------------------------------------------
+    def nodes_of(self, *kinds: NodeKind) -> dict[str, Node]:
+        return {k: n for k, n in self.nodes.items() if n.kind in kinds}
+
+    @property
+    def suppliers(self) -> dict[str, SupplierNode]:
+        return self.nodes_of(NodeKind.SUPPLIER)  # type: ignore[return-value]
+
+    @property
+    def sites(self) -> dict[str, SiteNode]:
+        return self.nodes_of(NodeKind.SITE)  # type: ignore[return-value]
+
+    @property
+    def policy_names(self) -> list[str]:
+        return list(self.sourcing)
+
+    @property
+    def baseline_policy(self) -> str:
+        return self.baseline or next(iter(self.sourcing))
