@@ -6,16 +6,19 @@ Scenario (YAML) → network → model (SimPy) → policies → experiment → an
 from .errors import Problem, ScenarioError
 from .model import ReplicationResult, run_replication
 from .scenario import Scenario, load_scenario, scenario_from_dict
+from .experiment.runner import RunResult, run
 
 __version__ = "0.1.0"
 
 __all__ = [
     "Problem",
     "ReplicationResult",
+    "RunResult",
     "Scenario",
     "ScenarioError",
     "__version__",
     "load_scenario",
+    "run",
     "run_replication",
     "scenario_from_dict",
 ]

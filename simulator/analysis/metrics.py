@@ -1,0 +1,152 @@
+"""Figures of DESIGN §4 from one replication's raw record (pure functions, no I/O).
+
+Everything is measured over the window [warmup_days, horizon_days) and summed over sites unless
+stated. Units: product units, days, the scenario's currency.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+
+import numpy as np
+
+from ..model.results import COST_CATEGORIES, ReplicationResult
+from ..scenario.schema import Scenario
+
+NO_CHOKEPOINT = "(none)"
+
+
+def hhi(weights: Counter | dict) -> float:
+    """Herfindahl–Hirschman index (0–1) of non-negative weights; NaN when all are zero."""
+    total = float(sum(weights.values()))
+    if total <= 0:
+        return math.nan
+    return float(sum((w / total) ** 2 for w in weights.values()))
+
+
+def _window(r: ReplicationResult) -> slice:
+    return slice(r.warmup_days, r.horizon_days)
+
+
+def site_totals(r: ReplicationResult) -> dict[str, np.ndarray]:
+    """Daily arrays summed over every site."""
+    names = next(iter(r.sites.values())).keys()
+    return {k: sum(a[k] for a in r.sites.values()) for k in names}
+
+
+def daily_service(demand: np.ndarray, met: np.ndarray) -> np.ndarray:
+    """P(d) = met on the day ÷ demanded that day (1 on days without demand)."""
+    out = np.ones_like(demand, dtype=float)
+    np.divide(met, demand, out=out, where=demand > 0)
+    return out
+
+
+def replication_figures(r: ReplicationResult, sc: Scenario) -> dict[str, float]:
+    """One row of figures for one policy × replication."""
+    w = _window(r)
+    tot = site_totals(r)
+    demand = float(tot["demand"][w].sum())
+    met = float(tot["met"][w].sum())
+    lost = float(tot["lost"][w].sum())
+    backordered = float(tot["backordered"][w].sum())
+    days = r.horizon_days - r.warmup_days
+    # Cycle service: a day counts as met when every site met all of that day's demand.
+    all_met = np.ones(days, dtype=bool)
+    for a in r.sites.values():
+        all_met &= a["met"][w] >= a["demand"][w]
+    figures: dict[str, float] = {
+        "fill_rate": met / demand if demand > 0 else 1.0,
+        "cycle_service_level": float(all_met.mean()),
+        "demand_units": demand,
+        "met_units": met,
+        "unmet_demand": demand - met,
+        "lost_sales": lost,
+        "backordered_units": backordered,
+        "backorders": float(tot["backlog_avg"][w].mean()),
+        "on_hand_avg": float(tot["on_hand_avg"][w].mean()),
+        "stockout_any": float(not all_met.all()),
+    }
+    costs = {c: float(r.costs[c][w].sum()) for c in COST_CATEGORIES}
+    for c, v in costs.items():
+        figures[f"cost_{c}"] = v
+    figures["cost_total"] = sum(costs.values())
+    received = float(tot["receipts"][w].sum())
+    figures["units_delivered"] = received
+    figures["cost_per_unit"] = figures["cost_total"] / received if received > 0 else math.nan
+    by_supplier: Counter = Counter()
+    by_country: Counter = Counter()
+    by_choke: Counter = Counter()
+    lo, hi = r.warmup_days, r.horizon_days
+    for sh in r.shipments:
+        supplier, delivered, arrived, chokes = sh[1], sh[5], sh[8], sh[10]
+        if not (lo <= arrived < hi) or delivered <= 0:
+            continue
+        by_supplier[supplier] += delivered
+        by_country[sc.nodes[supplier].country] += delivered
+        for c in chokes or (NO_CHOKEPOINT,):
+            by_choke[c] += delivered
+    figures["hhi_supplier"] = hhi(by_supplier)
+    figures["hhi_country"] = hhi(by_country)
+    figures["hhi_chokepoint"] = hhi(by_choke)
+    figures["effective_sources"] = (
+        1.0 / figures["hhi_supplier"] if figures["hhi_supplier"] > 0 else math.nan
+    )
+    return figures
+
+
+def episode_figures(
+    service: np.ndarray, backlog_end: np.ndarray, demand: np.ndarray, met: np.ndarray,
+    start: float, threshold: float,
+) -> dict[str, float]:
+    """Resilience figures of one disruption episode at one site (DESIGN §3b).
+
+    ``service`` is P(d) per day; ``backlog_end`` the backlog at each day's end. TTS is censored
+    (NaN, ``tts_censored`` = 1) when no shortage happens before the horizon; TTR is censored when
+    service has not recovered by the horizon. Days are whole days from the start day.
+    """
+    days = len(service)
+    s0 = int(math.floor(start))
+    out = {
+        "tts_days": math.nan, "tts_censored": 1.0, "ttr_days": 0.0, "ttr_censored": 0.0,
+        "performance_loss": 0.0, "unmet_units": 0.0, "nadir": 1.0,
+        "observed_days": float(days - s0),
+    }
+    short = np.nonzero(service[s0:] < 1.0)[0]
+    if len(short) == 0:
+        return out
+    first = s0 + int(short[0])
+    out["tts_days"], out["tts_censored"] = float(first - s0), 0.0
+    ok = np.nonzero((service[first:] >= threshold) & (backlog_end[first:] <= 0))[0]
+    if len(ok) == 0:
+        end, out["ttr_days"], out["ttr_censored"] = days, math.nan, 1.0
+    else:
+        end = first + int(ok[0])
+        out["ttr_days"] = float(end - s0)
+    out["performance_loss"] = float((1.0 - service[s0:end]).sum())
+    out["unmet_units"] = float((demand[s0:end] - met[s0:end]).sum())
+    out["nadir"] = float(service[s0 : min(end + 1, days)].min())
+    return out
+
+
+def episode_rows(r: ReplicationResult, sc: Scenario) -> list[dict]:
+    """One row per disruption episode × affected site that starts inside the window."""
+    rows = []
+    service = {s: daily_service(a["demand"], a["met"]) for s, a in r.sites.items()}
+    for ep in r.episodes:
+        if ep.began_before_start or not (r.warmup_days <= ep.start < r.horizon_days):
+            continue
+        for site in r.episode_sites.get((ep.disruption, ep.index), ()):
+            a = r.sites[site]
+            figs = episode_figures(
+                service[site], a["backlog_end"], a["demand"], a["met"], ep.start,
+                sc.recovery_threshold,
+            )
+            rows.append(
+                {
+                    "policy": r.policy, "replication": r.replication, "disruption": ep.disruption,
+                    "episode": ep.index, "site": site, "start": ep.start, "end": ep.end,
+                    "duration_days": ep.end - ep.start, "target": ep.target, **figs,
+                }
+            )
+    return rows

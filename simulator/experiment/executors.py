@@ -1,0 +1,67 @@
+"""Where tasks run: in this process, or in a pool of local worker processes.
+
+Whatever the executor and worker count, each task's numbers depend only on its key and the root
+seed, and results are re-ordered by key before anything is computed from them.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+import sys
+from collections.abc import Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+
+from ..scenario.schema import Scenario
+from . import tasks as task_module
+from .tasks import TaskKey, TaskOutput
+
+
+def default_jobs() -> int:
+    """All cores this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - non-Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def _worker_init(scenarios: dict[int, Scenario]) -> None:
+    # Ctrl-C is handled by the parent, which cancels pending work and cleans up.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    task_module.install(scenarios)
+
+
+def run_local(
+    scenarios: dict[int, Scenario], keys: list[TaskKey], seed: int, jobs: int
+) -> Iterator[TaskOutput]:
+    """Yield task outputs as they finish, using ``jobs`` worker processes (1 = this process)."""
+    jobs = max(1, min(jobs, len(keys)))
+    if jobs == 1:
+        task_module.install(scenarios)
+        for key in keys:
+            yield task_module.simulate(key, seed)
+        return
+    ctx = multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
+    pool = ProcessPoolExecutor(
+        max_workers=jobs, mp_context=ctx, initializer=_worker_init, initargs=(scenarios,)
+    )
+    pending: set[Future] = set()
+    todo = iter(keys)
+    try:
+        # Keep a bounded number of tasks in flight so Ctrl-C stops quickly.
+        for key in todo:
+            pending.add(pool.submit(task_module.simulate, key, seed))
+            if len(pending) >= 4 * jobs:
+                break
+        while pending:
+            done, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for fut in done:
+                yield fut.result()
+                nxt = next(todo, None)
+                if nxt is not None:
+                    pending.add(pool.submit(task_module.simulate, nxt, seed))
+    finally:
+        for fut in pending:
+            fut.cancel()
+        pool.shutdown(wait=True, cancel_futures=True)

@@ -1,0 +1,158 @@
+"""The results folder of a run, written atomically.
+
+Everything goes into a hidden temporary folder beside the target, which is renamed into place at
+the end; an existing folder is only replaced with ``force`` (and only once the new one is
+complete). An interrupted write leaves the previous results untouched and no half-written folder.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import platform
+import shutil
+import tempfile
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import yaml
+
+from ..errors import UsageError
+
+if TYPE_CHECKING:
+    from ..experiment.runner import RunResult
+    from ..scenario.schema import Scenario
+
+TABLES = ("summary", "replications", "episodes", "paired", "timeseries", "leg_flows")
+LIBRARIES = ("simpy", "numpy", "networkx", "pandas", "scipy", "pydantic", "matplotlib", "pyarrow")
+
+
+def resolved_yaml(sc: Scenario) -> str:
+    """The scenario as run (overlays applied, defaults filled), as YAML."""
+    data = sc.model_dump(mode="json", by_alias=True, exclude_none=True)
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+
+
+def content_hash(text: str) -> str:
+    return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def check_writable(out: Path, force: bool) -> None:
+    """Fail before any simulation if the folder exists and may not be replaced."""
+    if out.exists() and not force:
+        raise UsageError(
+            f"results folder '{out}' already exists; use --force to replace it or --out to "
+            "choose another folder"
+        )
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"'{out}' exists and is not a folder; choose another --out")
+
+
+def _versions() -> dict[str, str]:
+    out = {}
+    for lib in LIBRARIES:
+        try:
+            out[lib] = metadata.version(lib)
+        except metadata.PackageNotFoundError:
+            continue
+    return out
+
+
+def _has_pyarrow() -> bool:
+    try:
+        import pyarrow  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def manifest(run: RunResult, resolved: str) -> dict:
+    from .. import __version__
+
+    return {
+        "scenario": run.scenario.name,
+        "root_seed": run.seed,
+        "replications": run.n_replications,
+        "policies": run.policies,
+        "baseline": run.baseline,
+        "horizon_days": run.scenario.horizon_days,
+        "warmup_days": run.scenario.warmup_days,
+        "diversim_version": __version__,
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "libraries": _versions(),
+        "scenario_hash": content_hash(resolved),
+        "wall_seconds": round(run.wall_seconds, 3),
+        "jobs": run.jobs,
+        "model_events": run.events,
+        "created": datetime.now(UTC).isoformat(timespec="seconds"),
+    }
+
+
+def write_run(
+    run: RunResult, out: str | os.PathLike, force: bool = False, report: bool = True
+) -> Path:
+    """Write every table, the resolved scenario and the manifest (and, with ``report``, the
+    plots and report.html); return the folder."""
+    out = Path(out)
+    check_writable(out, force)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
+    try:
+        resolved = resolved_yaml(run.scenario)
+        parquet = _has_pyarrow()
+        for name in TABLES:
+            df = getattr(run, name)
+            df.to_csv(tmp / f"{name}.csv", index=False)
+            if parquet:
+                df.to_parquet(tmp / f"{name}.parquet", index=False)
+        (tmp / "scenario.resolved.yaml").write_text(resolved, encoding="utf-8")
+        (tmp / "verdict.txt").write_text("\n".join(run.verdict()) + "\n", encoding="utf-8")
+        (tmp / "manifest.json").write_text(
+            json.dumps(manifest(run, resolved), indent=2) + "\n", encoding="utf-8"
+        )
+        if report:
+            render_folder(tmp)
+        _swap_into_place(tmp, out, force)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return out
+
+
+def render_folder(folder: Path) -> None:
+    """Draw the plots and the HTML report of a results folder from its tables."""
+    try:
+        from .render import render
+    except ImportError:  # the plotting layer is optional at this stage
+        return
+    render(folder)
+
+
+def _swap_into_place(tmp: Path, out: Path, force: bool) -> None:
+    if out.exists():
+        if not force:
+            raise UsageError(f"results folder '{out}' appeared during the run; nothing replaced")
+        old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
+        old.rmdir()
+        out.rename(old)
+        tmp.rename(out)
+        shutil.rmtree(old, ignore_errors=True)
+    else:
+        tmp.rename(out)
+
+
+def write_table_atomic(df, path: Path) -> None:
+    """Write one CSV via a temporary file and rename."""
+    path = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    os.close(fd)
+    try:
+        df.to_csv(tmp, index=False)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
