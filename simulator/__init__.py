@@ -4,9 +4,9 @@ Scenario (YAML) → network → model (SimPy) → policies → experiment → an
 """
 
 from .errors import Problem, ScenarioError
+from .experiment.runner import RunResult, run
 from .model import ReplicationResult, run_replication
 from .scenario import Scenario, load_scenario, scenario_from_dict
-from .experiment.runner import RunResult, run
 
 __version__ = "0.1.0"
 

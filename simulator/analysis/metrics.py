@@ -96,23 +96,38 @@ def replication_figures(r: ReplicationResult, sc: Scenario) -> dict[str, float]:
 
 
 def episode_figures(
-    service: np.ndarray, backlog_end: np.ndarray, demand: np.ndarray, met: np.ndarray,
-    start: float, threshold: float,
+    service: np.ndarray,
+    backlog_end: np.ndarray,
+    demand: np.ndarray,
+    met: np.ndarray,
+    start: float,
+    threshold: float,
+    window_end: float | None = None,
 ) -> dict[str, float]:
     """Resilience figures of one disruption episode at one site (DESIGN §3b).
 
     ``service`` is P(d) per day; ``backlog_end`` the backlog at each day's end. TTS is censored
     (NaN, ``tts_censored`` = 1) when no shortage happens before the horizon; TTR is censored when
     service has not recovered by the horizon. Days are whole days from the start day.
+
+    A shortage is attributed to this episode only if it begins before ``window_end`` (the start
+    of the next episode that can affect the same site; default: the horizon), so a later
+    disruption's shortage is not blamed on an earlier one. Recovery is followed to the horizon.
     """
     days = len(service)
-    s0 = int(math.floor(start))
+    s0 = math.floor(start)
+    w_end = days if window_end is None else min(days, max(s0, math.floor(window_end)))
     out = {
-        "tts_days": math.nan, "tts_censored": 1.0, "ttr_days": 0.0, "ttr_censored": 0.0,
-        "performance_loss": 0.0, "unmet_units": 0.0, "nadir": 1.0,
-        "observed_days": float(days - s0),
+        "tts_days": math.nan,
+        "tts_censored": 1.0,
+        "ttr_days": 0.0,
+        "ttr_censored": 0.0,
+        "performance_loss": 0.0,
+        "unmet_units": 0.0,
+        "nadir": 1.0,
+        "observed_days": float(w_end - s0),
     }
-    short = np.nonzero(service[s0:] < 1.0)[0]
+    short = np.nonzero(service[s0:w_end] < 1.0)[0]
     if len(short) == 0:
         return out
     first = s0 + int(short[0])
@@ -133,20 +148,37 @@ def episode_rows(r: ReplicationResult, sc: Scenario) -> list[dict]:
     """One row per disruption episode × affected site that starts inside the window."""
     rows = []
     service = {s: daily_service(a["demand"], a["met"]) for s, a in r.sites.items()}
+    starts: dict[str, list[float]] = {s: [] for s in r.sites}
+    for ep in r.episodes:
+        for site in r.episode_sites.get((ep.disruption, ep.index), ()):
+            starts[site].append(ep.start)
     for ep in r.episodes:
         if ep.began_before_start or not (r.warmup_days <= ep.start < r.horizon_days):
             continue
         for site in r.episode_sites.get((ep.disruption, ep.index), ()):
             a = r.sites[site]
+            later = [t for t in starts[site] if t > ep.start]
             figs = episode_figures(
-                service[site], a["backlog_end"], a["demand"], a["met"], ep.start,
+                service[site],
+                a["backlog_end"],
+                a["demand"],
+                a["met"],
+                ep.start,
                 sc.recovery_threshold,
+                window_end=min(later) if later else None,
             )
             rows.append(
                 {
-                    "policy": r.policy, "replication": r.replication, "disruption": ep.disruption,
-                    "episode": ep.index, "site": site, "start": ep.start, "end": ep.end,
-                    "duration_days": ep.end - ep.start, "target": ep.target, **figs,
+                    "policy": r.policy,
+                    "replication": r.replication,
+                    "disruption": ep.disruption,
+                    "episode": ep.index,
+                    "site": site,
+                    "start": ep.start,
+                    "end": ep.end,
+                    "duration_days": ep.end - ep.start,
+                    "target": ep.target,
+                    **figs,
                 }
             )
     return rows

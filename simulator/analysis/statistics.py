@@ -20,17 +20,28 @@ def t_interval(values: np.ndarray, confidence: float = CONFIDENCE) -> dict[str, 
     x = x[np.isfinite(x)]
     n = len(x)
     if n == 0:
-        return {"n": 0, "mean": math.nan, "sd": math.nan, "se": math.nan,
-                "ci_low": math.nan, "ci_high": math.nan}
+        return {
+            "n": 0,
+            "mean": math.nan,
+            "sd": math.nan,
+            "se": math.nan,
+            "ci_low": math.nan,
+            "ci_high": math.nan,
+        }
     mean = float(x.mean())
     if n == 1:
-        return {"n": 1, "mean": mean, "sd": math.nan, "se": math.nan,
-                "ci_low": math.nan, "ci_high": math.nan}
+        return {
+            "n": 1,
+            "mean": mean,
+            "sd": math.nan,
+            "se": math.nan,
+            "ci_low": math.nan,
+            "ci_high": math.nan,
+        }
     sd = float(x.std(ddof=1))
     se = sd / math.sqrt(n)
     half = float(stats.t.ppf(0.5 + confidence / 2, n - 1)) * se
-    return {"n": n, "mean": mean, "sd": sd, "se": se, "ci_low": mean - half,
-            "ci_high": mean + half}
+    return {"n": n, "mean": mean, "sd": sd, "se": se, "ci_low": mean - half, "ci_high": mean + half}
 
 
 def wilson(successes: float, n: int, confidence: float = CONFIDENCE) -> tuple[float, float]:
@@ -91,9 +102,18 @@ def paired_differences(
             unpaired = welch_halfwidth(
                 g.loc[common, f].to_numpy(dtype=float), base.loc[common, f].to_numpy(dtype=float)
             )
-            rows.append({"policy": policy, "baseline": baseline, "figure": f, **s,
-                         "relative": rel, "rel_ci_low": rel_lo, "rel_ci_high": rel_hi,
-                         "unpaired_halfwidth": unpaired})
+            rows.append(
+                {
+                    "policy": policy,
+                    "baseline": baseline,
+                    "figure": f,
+                    **s,
+                    "relative": rel,
+                    "rel_ci_low": rel_lo,
+                    "rel_ci_high": rel_hi,
+                    "unpaired_halfwidth": unpaired,
+                }
+            )
     return pd.DataFrame(rows)
 
 

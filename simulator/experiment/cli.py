@@ -15,17 +15,30 @@ def add_commands(sub) -> None:
         help="run every policy of a scenario on common random numbers and write a results folder",
     )
     p.add_argument("scenario", metavar="SCENARIO.yaml")
-    p.add_argument("--replications", "-n", type=int, help="replications per policy "
-                   "(default: the scenario's)")
+    p.add_argument(
+        "--replications", "-n", type=int, help="replications per policy (default: the scenario's)"
+    )
     p.add_argument("--seed", type=int, help="root seed (default: the scenario's)")
     p.add_argument("--out", type=Path, help="results folder (default: results/<scenario name>)")
     p.add_argument("--jobs", "-j", type=int, help="worker processes (default: all cores)")
-    p.add_argument("--policy", action="append", metavar="P",
-                   help="run only this policy (repeatable; default: all)")
-    p.add_argument("--target-halfwidth", type=float, metavar="H",
-                   help="add replications until the 95%% CI of the fill rate is ±H (fraction)")
-    p.add_argument("--max-replications", type=int, default=1000,
-                   help="cap for --target-halfwidth (default 1000)")
+    p.add_argument(
+        "--policy",
+        action="append",
+        metavar="P",
+        help="run only this policy (repeatable; default: all)",
+    )
+    p.add_argument(
+        "--target-halfwidth",
+        type=float,
+        metavar="H",
+        help="add replications until the 95%% CI of the fill rate is ±H (fraction)",
+    )
+    p.add_argument(
+        "--max-replications",
+        type=int,
+        default=1000,
+        help="cap for --target-halfwidth (default 1000)",
+    )
     p.add_argument("--force", action="store_true", help="replace an existing results folder")
     p.add_argument("--no-report", action="store_true", help="skip plots and the HTML report")
     p.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
@@ -34,8 +47,12 @@ def add_commands(sub) -> None:
     p = sub.add_parser("compare", help="side-by-side table of two or more results folders")
     p.add_argument("folders", nargs="+", type=Path, metavar="DIR")
     p.add_argument("--out", type=Path, help="folder for comparison.csv (default: results/compare)")
-    p.add_argument("--figure", action="append", metavar="F",
-                   help="figures to compare (default: headline figures)")
+    p.add_argument(
+        "--figure",
+        action="append",
+        metavar="F",
+        help="figures to compare (default: headline figures)",
+    )
     p.set_defaults(func=cmd_compare)
 
 
@@ -48,26 +65,41 @@ def cmd_run(args: argparse.Namespace) -> int:
     out = args.out or Path("results") / sc.name
     check_writable(out, args.force)
     n = args.replications or sc.replications
-    print(f"running '{sc.name}': {len(args.policy or sc.sourcing)} policies × {n} replications "
-          f"({sc.horizon_days} days each)", file=sys.stderr)
+    print(
+        f"running '{sc.name}': {len(args.policy or sc.sourcing)} policies × {n} replications "
+        f"({sc.horizon_days} days each)",
+        file=sys.stderr,
+    )
     try:
-        result = run(sc, replications=args.replications, seed=args.seed, jobs=args.jobs,
-                     policies=args.policy, progress=not args.quiet,
-                     target_halfwidth=args.target_halfwidth,
-                     max_replications=args.max_replications)
+        result = run(
+            sc,
+            replications=args.replications,
+            seed=args.seed,
+            jobs=args.jobs,
+            policies=args.policy,
+            progress=not args.quiet,
+            target_halfwidth=args.target_halfwidth,
+            max_replications=args.max_replications,
+        )
         folder = result.write(out, force=args.force, report=not args.no_report)
     except KeyboardInterrupt:
         print(f"interrupted: no results written ('{out}' left as it was)", file=sys.stderr)
         raise SystemExit(130) from None
     for line in result.verdict():
         print(line)
-    print(f"results: {folder}/ ({result.n_replications} replications, "
-          f"{result.wall_seconds:.1f} s)")
+    print(f"results: {folder}/ ({result.n_replications} replications, {result.wall_seconds:.1f} s)")
     return 0
 
 
-HEADLINE_FIGURES = ["fill_rate", "cycle_service_level", "unmet_demand", "cost_per_unit",
-                    "hhi_supplier", "hhi_chokepoint", "worst_performance_loss"]
+HEADLINE_FIGURES = [
+    "fill_rate",
+    "cycle_service_level",
+    "unmet_demand",
+    "cost_per_unit",
+    "hhi_supplier",
+    "hhi_chokepoint",
+    "worst_performance_loss",
+]
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
@@ -81,8 +113,9 @@ def cmd_compare(args: argparse.Namespace) -> int:
     for folder in args.folders:
         f = folder / "summary.csv"
         if not f.exists():
-            raise UsageError(f"'{folder}' is not a results folder (no summary.csv); run "
-                             "`diversim run` first")
+            raise UsageError(
+                f"'{folder}' is not a results folder (no summary.csv); run `diversim run` first"
+            )
         s = pd.read_csv(f)
         s = s[s["scope"] == "replication"]
         s["run"] = folder.name
@@ -94,15 +127,20 @@ def cmd_compare(args: argparse.Namespace) -> int:
         raise UsageError(f"--figure: unknown figure(s) {', '.join(unknown)}")
     allf = allf[allf["figure"].isin(figures)]
     allf["value"] = allf.apply(
-        lambda r: f"{r['mean']:.4g} [{r['ci_low']:.4g}, {r['ci_high']:.4g}]", axis=1)
-    table = allf.pivot_table(index=["figure", "policy"], columns="run", values="value",
-                             aggfunc="first", sort=False)
-    with pd.option_context("display.width", 200, "display.max_columns", 20,
-                           "display.max_colwidth", 40):
+        lambda r: f"{r['mean']:.4g} [{r['ci_low']:.4g}, {r['ci_high']:.4g}]", axis=1
+    )
+    table = allf.pivot_table(
+        index=["figure", "policy"], columns="run", values="value", aggfunc="first", sort=False
+    )
+    with pd.option_context(
+        "display.width", 200, "display.max_columns", 20, "display.max_colwidth", 40
+    ):
         print(table.to_string())
     out = args.out or Path("results") / "compare"
     out.mkdir(parents=True, exist_ok=True)
-    write_table_atomic(allf[["run", "policy", "figure", "n", "mean", "sd", "se", "ci_low",
-                             "ci_high"]], out / "comparison.csv")
+    write_table_atomic(
+        allf[["run", "policy", "figure", "n", "mean", "sd", "se", "ci_low", "ci_high"]],
+        out / "comparison.csv",
+    )
     print(f"written: {out / 'comparison.csv'}")
     return 0

@@ -45,8 +45,15 @@ REPLICATION_FIGURES = [
     "worst_performance_loss",
     "episodes_with_shortage",
 ]
-EPISODE_FIGURES = ["tts_days", "tts_censored", "ttr_days", "ttr_censored", "performance_loss",
-                   "unmet_units", "nadir"]
+EPISODE_FIGURES = [
+    "tts_days",
+    "tts_censored",
+    "ttr_days",
+    "ttr_censored",
+    "performance_loss",
+    "unmet_units",
+    "nadir",
+]
 HEADLINE = "fill_rate"
 
 
@@ -126,8 +133,7 @@ def _check_policies(sc: Scenario, policies: list[str] | None) -> list[str]:
             close = difflib.get_close_matches(p, list(sc.sourcing), n=1)
             hint = f" — did you mean '{close[0]}'?" if close else ""
             raise UsageError(
-                f"--policy: unknown policy '{p}'{hint} (the scenario has: "
-                f"{', '.join(sc.sourcing)})"
+                f"--policy: unknown policy '{p}'{hint} (the scenario has: {', '.join(sc.sourcing)})"
             )
     return list(dict.fromkeys(policies))
 
@@ -135,8 +141,15 @@ def _check_policies(sc: Scenario, policies: list[str] | None) -> list[str]:
 def _progress(total: int, enabled: bool, desc: str):
     from tqdm import tqdm
 
-    return tqdm(total=total, disable=not enabled, desc=desc, unit="rep", file=sys.stderr,
-                dynamic_ncols=True, leave=False)
+    return tqdm(
+        total=total,
+        disable=not enabled,
+        desc=desc,
+        unit="rep",
+        file=sys.stderr,
+        dynamic_ncols=True,
+        leave=False,
+    )
 
 
 def run(
@@ -213,25 +226,34 @@ def _assemble(sc, seed, names, baseline, outputs, wall, jobs) -> RunResult:
         eps = out.episodes
         losses = [e["performance_loss"] for e in eps]
         rep_rows.append(
-            {"scenario": sc.name, "policy": k.policy, "replication": k.replication, "seed": seed,
-             **out.figures,
-             "worst_performance_loss": max(losses) if losses else 0.0,
-             "episodes_with_shortage": float(sum(e["tts_censored"] == 0 for e in eps)),
-             "events": out.events}
+            {
+                "scenario": sc.name,
+                "policy": k.policy,
+                "replication": k.replication,
+                "seed": seed,
+                **out.figures,
+                "worst_performance_loss": max(losses) if losses else 0.0,
+                "episodes_with_shortage": float(sum(e["tts_censored"] == 0 for e in eps)),
+                "events": out.events,
+            }
         )
         episode_rows.extend({"scenario": sc.name, **e} for e in eps)
-        flows.extend({"policy": k.policy, "replication": k.replication, "leg": leg, "units": u}
-                     for leg, u in out.leg_units.items())
+        flows.extend(
+            {"policy": k.policy, "replication": k.replication, "leg": leg, "units": u}
+            for leg, u in out.leg_units.items()
+        )
     reps = pd.DataFrame(rep_rows)
     episodes = pd.DataFrame(episode_rows)
     timeseries = _timeseries(names, keys, outputs)
     leg_flows = (
         pd.DataFrame(flows).groupby(["policy", "leg"], sort=False)["units"].mean().reset_index()
-        if flows else pd.DataFrame(columns=["policy", "leg", "units"])
+        if flows
+        else pd.DataFrame(columns=["policy", "leg", "units"])
     )
     events = int(reps["events"].sum()) if len(reps) else 0
-    return RunResult(sc, seed, names, baseline, reps, episodes, timeseries, leg_flows, wall, jobs,
-                     events)
+    return RunResult(
+        sc, seed, names, baseline, reps, episodes, timeseries, leg_flows, wall, jobs, events
+    )
 
 
 def _timeseries(names, keys, outputs) -> pd.DataFrame:

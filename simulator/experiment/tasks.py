@@ -50,8 +50,9 @@ def install(scenarios: dict[int, Scenario]) -> None:
 def simulate(key: TaskKey, seed: int) -> TaskOutput:
     """Run one task in this process (scenario installed by :func:`install`)."""
     sc, network = _WORKER[key.point]
-    r = run_replication(sc, key.policy, key.replication, seed=seed, network=network,
-                        point=key.point)
+    r = run_replication(
+        sc, key.policy, key.replication, seed=seed, network=network, point=key.point
+    )
     tot = site_totals(r)
     return TaskOutput(
         key=key,

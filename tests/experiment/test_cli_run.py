@@ -1,0 +1,190 @@
+"""`diversim run` and `diversim compare` end to end, through the command line."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import yaml
+
+EXPECTED = [
+    "summary.csv",
+    "replications.csv",
+    "episodes.csv",
+    "paired.csv",
+    "timeseries.csv",
+    "leg_flows.csv",
+    "scenario.resolved.yaml",
+    "manifest.json",
+    "verdict.txt",
+]
+
+
+def diversim(*args: str, cwd: Path, **kw) -> subprocess.CompletedProcess:
+    env = {**os.environ, "MPLBACKEND": "Agg"}
+    return subprocess.run(
+        [sys.executable, "-m", "simulator", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        **kw,
+    )
+
+
+def write_scenario(tmp_path: Path, data: dict, name: str = "tiny.yaml") -> Path:
+    path = tmp_path / name
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def test_run_writes_every_file_and_a_verdict(tiny_data, tmp_path):
+    path = write_scenario(tmp_path, tiny_data)
+    out = tmp_path / "results" / "tiny"
+    p = diversim("run", str(path), "-n", "3", "-j", "2", "--no-report", cwd=tmp_path)
+    assert p.returncode == 0, p.stderr
+    for name in EXPECTED:
+        assert (out / name).is_file() and (out / name).stat().st_size > 0, name
+    assert "split vs single: fill rate" in p.stdout and "95% CI, 3 paired replications" in p.stdout
+    m = json.loads((out / "manifest.json").read_text())
+    assert m["root_seed"] == 11 and m["replications"] == 3
+    assert m["scenario_hash"].startswith("sha256:") and "numpy" in m["libraries"]
+    resolved = yaml.safe_load((out / "scenario.resolved.yaml").read_text())
+    assert resolved["nodes"]["dc"]["inventory"]["order_up_to_days_of_cover"] == 45
+    # No temporary folders are left behind.
+    assert [p.name for p in out.parent.iterdir()] == ["tiny"]
+
+
+def test_run_never_overwrites_without_force(tiny_data, tmp_path):
+    path = write_scenario(tmp_path, tiny_data)
+    out = tmp_path / "r"
+    assert (
+        diversim(
+            "run", str(path), "-n", "2", "-j", "1", "--out", str(out), "--no-report", cwd=tmp_path
+        ).returncode
+        == 0
+    )
+    before = (out / "summary.csv").read_bytes()
+    p = diversim(
+        "run",
+        str(path),
+        "-n",
+        "2",
+        "-j",
+        "1",
+        "--out",
+        str(out),
+        "--seed",
+        "5",
+        "--no-report",
+        cwd=tmp_path,
+    )
+    assert p.returncode == 2 and "--force" in p.stderr and "Traceback" not in p.stderr
+    assert (out / "summary.csv").read_bytes() == before
+    p = diversim(
+        "run",
+        str(path),
+        "-n",
+        "2",
+        "-j",
+        "1",
+        "--out",
+        str(out),
+        "--seed",
+        "5",
+        "--force",
+        "--no-report",
+        cwd=tmp_path,
+    )
+    assert p.returncode == 0, p.stderr
+    assert (out / "summary.csv").read_bytes() != before
+
+
+def test_bad_arguments_exit_2_without_traceback(tiny_data, tmp_path):
+    path = write_scenario(tmp_path, tiny_data)
+    p = diversim("run", str(path), "--policy", "nope", "--no-report", cwd=tmp_path)
+    assert p.returncode == 2 and "unknown policy 'nope'" in p.stderr
+    assert "Traceback" not in p.stderr
+    p = diversim("run", str(tmp_path / "missing.yaml"), cwd=tmp_path)
+    assert p.returncode == 2 and "file not found" in p.stderr
+
+
+def test_ctrl_c_leaves_no_half_written_folder(tiny_data, tmp_path):
+    tiny_data["horizon_days"] = 3000
+    path = write_scenario(tmp_path, tiny_data)
+    out = tmp_path / "res"
+    out.mkdir()
+    (out / "summary.csv").write_text("previous run\n")
+    env = {**os.environ, "MPLBACKEND": "Agg"}
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "simulator",
+            "run",
+            str(path),
+            "-n",
+            "400",
+            "-j",
+            "2",
+            "--out",
+            str(out),
+            "--force",
+            "--no-report",
+        ],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    time.sleep(4)
+    assert proc.poll() is None, "the run finished before it could be interrupted"
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130
+    assert "interrupted: no results written" in err and "Traceback" not in err
+    assert (out / "summary.csv").read_text() == "previous run\n"  # the old results are intact
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["res", "tiny.yaml"]
+
+
+def test_compare_prints_and_writes_a_side_by_side_table(tiny_data, tmp_path):
+    path = write_scenario(tmp_path, tiny_data)
+    for seed, name in ((1, "a"), (2, "b")):
+        assert (
+            diversim(
+                "run",
+                str(path),
+                "-n",
+                "2",
+                "-j",
+                "1",
+                "--seed",
+                str(seed),
+                "--out",
+                str(tmp_path / name),
+                "--no-report",
+                cwd=tmp_path,
+            ).returncode
+            == 0
+        )
+    p = diversim(
+        "compare",
+        str(tmp_path / "a"),
+        str(tmp_path / "b"),
+        "--out",
+        str(tmp_path / "cmp"),
+        cwd=tmp_path,
+    )
+    assert p.returncode == 0, p.stderr
+    assert "fill_rate" in p.stdout and " a " in p.stdout.replace("\n", " ")
+    table = (tmp_path / "cmp" / "comparison.csv").read_text()
+    assert table.count("fill_rate") == 2 * 3  # two runs × three policies
+    p = diversim("compare", str(tmp_path / "a"), str(tmp_path / "nothing"), cwd=tmp_path)
+    assert p.returncode == 2 and "not a results folder" in p.stderr
