@@ -5,6 +5,7 @@ Scenario (YAML) → network → model (SimPy) → policies → experiment → an
 
 from .errors import Problem, ScenarioError
 from .experiment.runner import RunResult, run
+from .experiment.sweep import SweepResult, sweep
 from .model import ReplicationResult, run_replication
 from .scenario import Scenario, load_scenario, scenario_from_dict
 
@@ -14,6 +15,7 @@ __all__ = [
     "Problem",
     "ReplicationResult",
     "RunResult",
+    "SweepResult",
     "Scenario",
     "ScenarioError",
     "__version__",
@@ -21,4 +23,5 @@ __all__ = [
     "run",
     "run_replication",
     "scenario_from_dict",
+    "sweep",
 ]

@@ -65,3 +65,82 @@ def run_local(
         for fut in pending:
             fut.cancel()
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+# --------------------------------------------------------------------------- Dask
+
+_DASK_INSTALLED: list[int] = []
+
+
+def _dask_task(scenarios: dict[int, Scenario], key: TaskKey, seed: int) -> TaskOutput:
+    # Install the (broadcast) scenarios once per worker process, then run like a local task.
+    if [id(scenarios)] != _DASK_INSTALLED:
+        task_module.install(scenarios)
+        _DASK_INSTALLED[:] = [id(scenarios)]
+    return task_module.simulate(key, seed)
+
+
+def run_dask(
+    scenarios: dict[int, Scenario],
+    keys: list[TaskKey],
+    seed: int,
+    jobs: int,
+    address: str | None = None,
+) -> Iterator[TaskOutput]:
+    """Yield task outputs from a Dask cluster: the one at ``address`` (tcp://HOST:PORT) or,
+    with no address, a local cluster of ``jobs`` single-threaded worker processes."""
+    try:
+        from dask.distributed import Client, LocalCluster, as_completed
+    except ImportError:
+        from ..errors import UsageError
+
+        raise UsageError(
+            "the Dask executor needs the 'dask' extra: pip install '.[dask]'"
+        ) from None
+    cluster = None
+    if address:
+        try:
+            client = Client(address, timeout="10s")
+        except OSError as exc:
+            from ..errors import UsageError
+
+            raise UsageError(f"cannot reach the Dask scheduler at {address}: {exc}") from None
+    else:
+        cluster = LocalCluster(
+            n_workers=max(1, jobs), threads_per_worker=1, processes=True, dashboard_address=None
+        )
+        client = Client(cluster)
+    try:
+        shared = client.scatter(scenarios, broadcast=True)
+        futures = [client.submit(_dask_task, shared, key, seed, pure=False) for key in keys]
+        try:
+            for fut in as_completed(futures):
+                yield fut.result()
+        finally:
+            client.cancel(futures)
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+
+def run_tasks(
+    scenarios: dict[int, Scenario],
+    keys: list[TaskKey],
+    seed: int,
+    jobs: int,
+    executor: str = "local",
+    address: str | None = None,
+) -> Iterator[TaskOutput]:
+    """Dispatch to the chosen executor (``local`` processes or ``dask``)."""
+    if executor == "local":
+        if address:
+            from ..errors import UsageError
+
+            raise UsageError("--dask-scheduler needs --executor dask")
+        return run_local(scenarios, keys, seed, jobs)
+    if executor == "dask":
+        return run_dask(scenarios, keys, seed, jobs, address)
+    from ..errors import UsageError
+
+    raise UsageError(f"unknown executor '{executor}': use local or dask")

@@ -223,21 +223,8 @@ def _assemble(sc, seed, names, baseline, outputs, wall, jobs) -> RunResult:
     rep_rows, episode_rows, flows = [], [], []
     for k in keys:
         out = outputs[k]
-        eps = out.episodes
-        losses = [e["performance_loss"] for e in eps]
-        rep_rows.append(
-            {
-                "scenario": sc.name,
-                "policy": k.policy,
-                "replication": k.replication,
-                "seed": seed,
-                **out.figures,
-                "worst_performance_loss": max(losses) if losses else 0.0,
-                "episodes_with_shortage": float(sum(e["tts_censored"] == 0 for e in eps)),
-                "events": out.events,
-            }
-        )
-        episode_rows.extend({"scenario": sc.name, **e} for e in eps)
+        rep_rows.append(replication_row(sc.name, seed, out))
+        episode_rows.extend({"scenario": sc.name, **e} for e in out.episodes)
         flows.extend(
             {"policy": k.policy, "replication": k.replication, "leg": leg, "units": u}
             for leg, u in out.leg_units.items()
@@ -254,6 +241,22 @@ def _assemble(sc, seed, names, baseline, outputs, wall, jobs) -> RunResult:
     return RunResult(
         sc, seed, names, baseline, reps, episodes, timeseries, leg_flows, wall, jobs, events
     )
+
+
+def replication_row(scenario_name: str, seed: int, out: TaskOutput) -> dict:
+    """One tidy row of figures for one task (policy × replication × point)."""
+    eps = out.episodes
+    losses = [e["performance_loss"] for e in eps]
+    return {
+        "scenario": scenario_name,
+        "policy": out.key.policy,
+        "replication": out.key.replication,
+        "seed": seed,
+        **out.figures,
+        "worst_performance_loss": max(losses) if losses else 0.0,
+        "episodes_with_shortage": float(sum(e["tts_censored"] == 0 for e in eps)),
+        "events": out.events,
+    }
 
 
 def _timeseries(names, keys, outputs) -> pd.DataFrame:

@@ -1,0 +1,217 @@
+"""Sweeps: parameter paths, designs, executors, resumability."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import yaml
+
+import simulator
+from simulator.errors import ScenarioError, UsageError
+from simulator.experiment.designs import grid, latin_hypercube, parse_grid_option
+from simulator.experiment.parameters import apply_parameters
+
+DURATION = "disruptions.suez_block.timing.duration_days"
+COVER = "nodes.dc.inventory.order_up_to_days_of_cover"
+
+
+def test_apply_parameters_sets_fields_and_revalidates(tiny):
+    sc = apply_parameters(
+        tiny, {DURATION: 12, "sourcing.split.shares.cn": 0.7, "sourcing.split.shares.vn": 0.3}
+    )
+    assert sc.disruptions["suez_block"].timing.duration_days == 12
+    assert sc.sourcing["split"].shares == {"cn": 0.7, "vn": 0.3}
+    assert tiny.disruptions["suez_block"].timing.duration_days == 6  # the original is untouched
+    # An optional field that the file leaves out can be set too.
+    sc = apply_parameters(tiny, {"nodes.port_cn.capacity_per_day": 500})
+    assert sc.nodes["port_cn"].capacity_per_day == 500
+
+
+def test_bad_paths_and_values_name_the_path(tiny):
+    with pytest.raises(ScenarioError, match="did you mean 'suez_block'"):
+        apply_parameters(tiny, {"disruptions.suez_blok.timing.duration_days": 3})
+    with pytest.raises(ScenarioError) as err:
+        apply_parameters(tiny, {DURATION: -3})
+    assert DURATION in str(err.value)
+    with pytest.raises(ScenarioError, match=r"shares sum to 1\.2"):
+        apply_parameters(tiny, {"sourcing.split.shares.cn": 0.7})
+
+
+def test_designs():
+    axes = [parse_grid_option("a=1,2"), parse_grid_option("b,c=0.5:0.5,0.7:0.3")]
+    pts = grid(axes)
+    assert pts == [
+        {"a": 1, "b": 0.5, "c": 0.5},
+        {"a": 1, "b": 0.7, "c": 0.3},
+        {"a": 2, "b": 0.5, "c": 0.5},
+        {"a": 2, "b": 0.7, "c": 0.3},
+    ]
+    lhs = latin_hypercube({"x": (0.0, 10.0), "y": (1.0, 2.0)}, 8, seed=3)
+    assert len(lhs) == 8
+    # Latin hypercube: each of the 8 equal strata of each range holds exactly one sample.
+    assert sorted(int(p["x"] // 1.25) for p in lhs) == list(range(8))
+    assert sorted(int((p["y"] - 1) // 0.125) for p in lhs) == list(range(8))
+    assert lhs == latin_hypercube({"x": (0.0, 10.0), "y": (1.0, 2.0)}, 8, seed=3)
+    with pytest.raises(UsageError):
+        parse_grid_option("b,c=0.5,0.7")
+
+
+def test_sweep_tables(tiny):
+    res = simulator.sweep(tiny, grid={DURATION: [3, 12], COVER: [30, 60]}, replications=2, jobs=1)
+    assert len(res.points) == 4
+    assert len(res.rows) == 4 * 3 * 2  # points × policies × replications
+    assert {DURATION, COVER, "policy", "replication", "fill_rate"} <= set(res.rows.columns)
+    fr = res.summary[(res.summary["figure"] == "fill_rate")]
+    assert len(fr) == 4 * 3 and (fr["ci_low"] <= fr["mean"]).all()
+    # More cover never hurts the single source on the same random numbers.
+    single = fr[fr["policy"] == "single"].set_index([DURATION, COVER])["mean"]
+    assert single[(12, 60)] >= single[(12, 30)]
+
+
+@pytest.mark.slow
+def test_same_tables_with_one_two_workers_and_dask(tiny):
+    kw = {"grid": {DURATION: [3, 12]}, "replications": 3}
+    a = simulator.sweep(tiny, jobs=1, **kw)
+    b = simulator.sweep(tiny, jobs=2, **kw)
+    c = simulator.sweep(tiny, jobs=2, executor="dask", **kw)
+    assert a.summary.to_csv() == b.summary.to_csv() == c.summary.to_csv()
+    assert a.rows.to_csv() == c.rows.to_csv()
+
+
+def _sweep_cmd(path: Path, out: Path) -> list[str]:
+    return [
+        sys.executable,
+        "-m",
+        "simulator",
+        "sweep",
+        str(path),
+        "--grid",
+        f"{DURATION}=2,4,6,8",
+        "--grid",
+        f"{COVER}=40,50",
+        "-n",
+        "2",
+        "-j",
+        "2",
+        "--out",
+        str(out),
+        "--no-report",
+        "-q",
+    ]
+
+
+def test_killed_sweep_resumes_and_equals_an_uninterrupted_run(tiny_data, tmp_path):
+    tiny_data["horizon_days"] = 1000
+    path = tmp_path / "tiny.yaml"
+    path.write_text(yaml.safe_dump(tiny_data, sort_keys=False))
+    env = {**os.environ, "MPLBACKEND": "Agg"}
+    out = tmp_path / "killed"
+    proc = subprocess.Popen(
+        _sweep_cmd(path, out),
+        env=env,
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.time() + 120
+    while time.time() < deadline and len(list((out / "points").glob("point-*.csv"))) < 2:
+        time.sleep(0.05)
+    os.killpg(proc.pid, signal.SIGKILL)  # the parent and its workers, mid-sweep
+    proc.wait()
+    kept = len(list((out / "points").glob("point-*.csv")))
+    assert 2 <= kept < 8, "the sweep was not interrupted part-way"
+    resumed = subprocess.run(_sweep_cmd(path, out), env=env, capture_output=True, text=True)
+    assert resumed.returncode == 0, resumed.stderr
+    assert f"resuming: {kept} of 8 points already done, {8 - kept} to compute" in resumed.stderr
+    assert f"({8 - kept} points computed now" in resumed.stdout
+    clean = subprocess.run(
+        _sweep_cmd(path, tmp_path / "clean"), env=env, capture_output=True, text=True
+    )
+    assert clean.returncode == 0, clean.stderr
+    for name in ("summary.csv", "sweep.csv"):
+        assert (out / name).read_bytes() == (tmp_path / "clean" / name).read_bytes(), name
+    assert not [p for p in (out / "points").iterdir() if p.name.startswith(".")]
+
+
+def test_cli_sweep_fails_fast_on_bad_path_or_value(tiny_data, tmp_path):
+    path = tmp_path / "tiny.yaml"
+    path.write_text(yaml.safe_dump(tiny_data, sort_keys=False))
+    for grid_opt, expect in (
+        ("disruptions.suez_block.timing.duraton_days=3,6", "duraton_days"),
+        (f"{DURATION}=-1,6", DURATION),
+        ("sourcing.split.shares.cn=0.9", "shares sum to 1.4"),
+        (f"{DURATION}", "PATH=V1,V2"),
+    ):
+        t0 = time.time()
+        p = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "simulator",
+                "sweep",
+                str(path),
+                "--grid",
+                grid_opt,
+                "--out",
+                str(tmp_path / "o"),
+            ],
+            capture_output=True,
+            text=True,
+        )
+        assert p.returncode == 2, (grid_opt, p.stderr)
+        assert expect in p.stderr and "Traceback" not in p.stderr
+        assert not (tmp_path / "o").exists()  # nothing simulated, nothing written
+        assert time.time() - t0 < 20
+
+
+def test_cli_sweep_design_file_and_plots(tiny_data, tmp_path):
+    path = tmp_path / "tiny.yaml"
+    path.write_text(yaml.safe_dump(tiny_data, sort_keys=False))
+    design = tmp_path / "design.yaml"
+    design.write_text(
+        yaml.safe_dump(
+            {
+                "design": "grid",
+                "replications": 2,
+                "parameters": [
+                    {"path": DURATION, "values": [3, 9]},
+                    {
+                        "paths": ["sourcing.split.shares.cn", "sourcing.split.shares.vn"],
+                        "values": [[0.5, 0.5], [0.8, 0.2]],
+                    },
+                ],
+            }
+        )
+    )
+    out = tmp_path / "sw"
+    p = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "simulator",
+            "sweep",
+            str(path),
+            "--design",
+            str(design),
+            "--out",
+            str(out),
+            "-j",
+            "2",
+            "-q",
+        ],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "MPLBACKEND": "Agg"},
+    )
+    assert p.returncode == 0, p.stderr
+    assert "best policy per point" in p.stdout
+    for stem in ("sweep_line", "sweep_heatmap", "sweep_best_policy", "sweep_pareto"):
+        png = out / "plots" / f"{stem}.png"
+        assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 5000
+        assert (out / "plots" / f"{stem}.svg").read_text().lstrip().startswith("<?xml")
