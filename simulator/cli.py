@@ -69,6 +69,10 @@ def build_parser() -> argparse.ArgumentParser:
     from .experiment import cli as experiment_cli
 
     experiment_cli.add_commands(sub)
+
+    from .output import cli as output_cli
+
+    output_cli.add_commands(sub)
     return parser
 
 

@@ -101,6 +101,9 @@ def write_run(
     check_writable(out, force)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
+    umask = os.umask(0)
+    os.umask(umask)
+    tmp.chmod(0o777 & ~umask)  # mkdtemp makes it private; results are an ordinary folder
     try:
         resolved = resolved_yaml(run.scenario)
         parquet = _has_pyarrow()

@@ -1,0 +1,34 @@
+"""CLI verbs of the output layer: ``plot`` (re-draw the plots of a results folder) and
+``report`` (re-build its report.html)."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+
+def add_commands(sub) -> None:
+    p = sub.add_parser(
+        "plot", help="re-draw the plots (PNG and SVG) of a results folder into DIR/plots"
+    )
+    p.add_argument("folder", type=Path, metavar="DIR")
+    p.set_defaults(func=cmd_plot)
+
+    p = sub.add_parser("report", help="re-build the one-file HTML report DIR/report.html")
+    p.add_argument("folder", type=Path, metavar="DIR")
+    p.set_defaults(func=cmd_report)
+
+
+def cmd_plot(args: argparse.Namespace) -> int:
+    from .render import plot_folder
+
+    written = plot_folder(args.folder)
+    print(f"written: {len(written)} files in {args.folder / 'plots'}/")
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from .render import report_folder
+
+    print(f"written: {report_folder(args.folder)}")
+    return 0
