@@ -81,7 +81,7 @@ def advance_in_season(t: float, up: float, season: Season | None) -> float:
 
 
 def draw_calendar(sc: Scenario, streams: Streams, horizon: float | None = None) -> list[Episode]:
-    """Every episode of every disruption that starts before ``horizon`` (default: the scenario's)."""
+    """Every episode of every disruption starting before ``horizon`` (default: the scenario's)."""
     horizon = sc.horizon_days if horizon is None else horizon
     episodes: list[Episode] = []
     for did, d in sc.disruptions.items():
@@ -91,9 +91,16 @@ def draw_calendar(sc: Scenario, streams: Streams, horizon: float | None = None) 
         if timing.kind == "scheduled":
             if timing.start_day < horizon:
                 episodes.append(
-                    Episode(did, 0, float(timing.start_day),
-                            float(timing.start_day + timing.duration_days),
-                            target, nodes, legs, d.effect)
+                    Episode(
+                        did,
+                        0,
+                        float(timing.start_day),
+                        float(timing.start_day + timing.duration_days),
+                        target,
+                        nodes,
+                        legs,
+                        d.effect,
+                    )
                 )
             continue
         rng = streams.generator("disruption", did)

@@ -61,11 +61,7 @@ def draw_demand(
         edges.update(x for x in (start, end) if 0 < x < horizon)
     grid = np.array(sorted(edges))
     mids = (grid[:-1] + grid[1:]) / 2
-    rate = (
-        spec.rate_per_day
-        * _season_factor(spec, np.floor(mids))
-        * _shock_factor_at(mids, shocks)
-    )
+    rate = spec.rate_per_day * _season_factor(spec, np.floor(mids)) * _shock_factor_at(mids, shocks)
     cum = np.concatenate([[0.0], np.cumsum(rate * np.diff(grid))])
     total = cum[-1]
     n_guess = int(total + 10 * math.sqrt(total + 1) + 10)

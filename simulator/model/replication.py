@@ -21,6 +21,22 @@ from .supply_status import SupplyStatus
 from .transport import Shipment, Transport
 
 
+class _UrgentTimeout(simpy.events.Event):
+    """A timeout processed before the NORMAL events due at the same instant.
+
+    Disruption changes use it so that an episode over [start, end) is in force for everything
+    that happens at ``start`` and over for everything at ``end``, independently of the order in
+    which same-time events were created (SimPy orders same-time events by priority, then by
+    insertion).
+    """
+
+    def __init__(self, env: simpy.Environment, delay: float):
+        super().__init__(env)
+        self._ok = True
+        self._value = None
+        env.schedule(self, simpy.events.URGENT, delay)
+
+
 class ReplicationModel:
     """Wires suppliers, transport, sites, the sourcing policy and the disruption calendar."""
 
@@ -54,8 +70,9 @@ class ReplicationModel:
         # A supplier's capacity is applied by its production loop, not as a fluid server.
         for sid in sc.suppliers:
             self.node_state[sid].capacity_per_day = None
-        self.leg_state = {lid: ElementState(capacity_per_day=leg.capacity_per_day)
-                          for lid, leg in sc.legs.items()}
+        self.leg_state = {
+            lid: ElementState(capacity_per_day=leg.capacity_per_day) for lid, leg in sc.legs.items()
+        }
 
         self.episodes: list[Episode] = draw_calendar(sc, self.streams)
         self.transport = Transport(self)
@@ -132,8 +149,21 @@ class ReplicationModel:
         )
         o = sh.order
         self.shipments.append(
-            (sh.id, o.supplier, o.site, o.role, o.qty, sh.qty, o.placed_at, sh.dispatched_at,
-             self.env.now, tuple(sh.legs_taken), chokepoints, sh.rerouted, sh.waited_days)
+            (
+                sh.id,
+                o.supplier,
+                o.site,
+                o.role,
+                o.qty,
+                sh.qty,
+                o.placed_at,
+                sh.dispatched_at,
+                self.env.now,
+                tuple(sh.legs_taken),
+                chokepoints,
+                sh.rerouted,
+                sh.waited_days,
+            )
         )
 
     def shipment_destroyed(self, sh: Shipment, units: int) -> None:
@@ -147,14 +177,18 @@ class ReplicationModel:
         for k, ep in enumerate(self.episodes):
             changes.append((ep.start, 1, k, ep))
             changes.append((ep.end, 0, k, ep))
-        changes.sort(key=lambda c: (c[0], c[1], c[2]))
+        # Starts before ends at the same instant: a zero-length episode (its one-off
+        # inventory loss still happens) must be added before it is removed.
+        changes.sort(key=lambda c: (c[0], -c[1], c[2]))
         i = 0
         while i < len(changes):
             t = changes[i][0]
             if t >= self.days:
                 return
             if t > env.now:
-                yield env.timeout(t - env.now)
+                # URGENT, not a plain timeout: a change at t must act before every other event at
+                # t (arrivals, reviews, demand), whenever this wake-up happened to be scheduled.
+                yield _UrgentTimeout(env, t - env.now)
             touched: set[str] = set()
             while i < len(changes) and changes[i][0] == t:
                 _, starts, _, ep = changes[i]
@@ -217,17 +251,20 @@ class ReplicationModel:
             touches[site] = elems
         for ep in self.episodes:
             hit = set(ep.nodes) | set(ep.legs)
-            out[(ep.disruption, ep.index)] = tuple(s for s in self.scenario.sites if hit & touches[s])
+            out[(ep.disruption, ep.index)] = tuple(
+                s for s in self.scenario.sites if hit & touches[s]
+            )
         return out
 
     def run(self) -> ReplicationResult:
-        env, sc = self.env, self.scenario
+        env, _sc = self.env, self.scenario
         env.process(self._disruption_driver())
         for sid, site in self.sites.items():
-            times, qty = draw_demand(sid, site.spec, self.days,
-                                     self.streams.generator("demand", sid), self.episodes)
-            if not site.continuous:
-                env.process(site.review_process())
+            times, qty = draw_demand(
+                sid, site.spec, self.days, self.streams.generator("demand", sid), self.episodes
+            )
+            # Continuous review also reviews once at t = 0 (stock may start below s).
+            env.process(site.initial_review() if site.continuous else site.review_process())
             env.process(site.demand_process(times, qty))
         env.run(until=self.days)
         for site in self.sites.values():

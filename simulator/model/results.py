@@ -98,8 +98,15 @@ class ReplicationResult:
         return pd.DataFrame(
             rows,
             columns=[
-                "disruption", "episode", "start", "end", "target", "nodes", "legs",
-                "began_before_start", "affected_sites",
+                "disruption",
+                "episode",
+                "start",
+                "end",
+                "target",
+                "nodes",
+                "legs",
+                "began_before_start",
+                "affected_sites",
             ],
         )
 

@@ -52,6 +52,10 @@ class SiteRuntime:
                 yield timeout(t - env.now)
             self.on_demand(int(q))
 
+    def initial_review(self):
+        self.review()
+        yield self.env.timeout(0)
+
     def review_process(self):
         env, period = self.env, self.rule.review_period_days
         while True:

@@ -54,6 +54,9 @@ class SupplierRuntime:
         self.activated_at = -math.inf if (warm or self.ramp == 0) else None
         self.queue: deque[Order] = deque()
         self.in_lead_time: set[Order] = set()
+        # The order being made right now, since when and at what full rate: its progress is only
+        # written to ``remaining`` when the production step ends or is interrupted.
+        self._making: tuple[Order, float, float] | None = None
         self.idle = True
         self.idle_since = 0.0
         self._wake = self.env.event()
@@ -80,13 +83,23 @@ class SupplierRuntime:
 
     def withdraw(self, site: str) -> list[Order]:
         """Remove this site's orders whose production has not started; return them."""
-        taken = [o for o in self.queue if o.site == site and o.remaining >= o.qty - EPS]
+        taken = [o for o in self.queue if o.site == site and not self._started(o)]
         if taken:
             for o in taken:
                 o.cancelled = True
             self.queue = deque(o for o in self.queue if not o.cancelled)
             self.notify()
         return taken
+
+    def _started(self, order: Order) -> bool:
+        if order.remaining < order.qty - EPS:
+            return True
+        making = self._making
+        return (
+            making is not None
+            and making[0] is order
+            and self._made(making[1], self.env.now, making[2]) > EPS
+        )
 
     def units_in_pipeline(self) -> int:
         return sum(o.qty for o in self.queue) + sum(o.qty for o in self.in_lead_time)
@@ -136,7 +149,9 @@ class SupplierRuntime:
                 t0 = env.now
                 dt = self._time_for(t0, order.remaining, rate)
                 changed = self.changed
+                self._making = (order, t0, rate)
                 yield env.timeout(dt) | changed
+                self._making = None
                 if changed.triggered:
                     order.remaining -= self._made(t0, env.now, rate)
                 else:
@@ -151,5 +166,9 @@ class SupplierRuntime:
         delay = self._lead() + self.state.extra_days
         if delay > 0:
             yield self.env.timeout(delay)
+        # A closed supplier ships nothing: goods whose lead time ends during a closure wait at
+        # the supplier (still counted there) until it reopens.
+        while self.state.closed:
+            yield self.changed
         self.in_lead_time.discard(order)
         self.model.dispatch(order)

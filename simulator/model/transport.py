@@ -61,10 +61,7 @@ class Transport:
         for lid in route.legs[i:]:
             if legs[lid].closed:
                 return False
-        for nid in route.nodes[i + 1 : -1]:
-            if nodes[nid].closed:
-                return False
-        return True
+        return all(not nodes[nid].closed for nid in route.nodes[i + 1 : -1])
 
     def best_open(self, origin: str, site: str) -> Route | None:
         for r in self.model.network.routes(origin, site):
@@ -97,13 +94,16 @@ class Transport:
             lid = route.legs[i]
             nxt = route.nodes[i + 1]
             leg = leg_state[lid]
-            if leg.closed or (nxt != site_id and node_state[nxt].closed):
+            # Nothing leaves a closed node either (a port that closed while the shipment waited
+            # there for a leg, or the supplier's dock).
+            if leg.closed or node_state[at].closed or (nxt != site_id and node_state[nxt].closed):
                 sh.held_at = at
                 self.held[at].add(sh)
                 t0 = env.now
                 yield model.network_changed
                 sh.waited_days += env.now - t0
                 if sh.qty == 0:
+                    self.held[at].discard(sh)
                     return self._lost(sh)
                 continue
             self.held[at].discard(sh)

@@ -37,9 +37,7 @@ class Network:
             self.graph.add_edge(("n", leg.from_node), ("l", lid))
             self.graph.add_edge(("l", lid), ("n", leg.to_node))
         self._cache: dict[tuple[str, str], tuple[Route, ...]] = {}
-        self.chokepoints = frozenset(
-            nid for nid, n in sc.nodes.items() if n.kind == "chokepoint"
-        )
+        self.chokepoints = frozenset(nid for nid, n in sc.nodes.items() if n.kind == "chokepoint")
 
     def _node_days(self, nid: str) -> float:
         node = self.scenario.nodes[nid]

@@ -14,7 +14,7 @@ from ..scenario.schema import BaseStock, InventoryPolicy, SsPolicy
 
 def _level(units: float | None, days: float | None, mean_per_day: float) -> int:
     value = units if units is not None else days * mean_per_day
-    return int(math.floor(value + 0.5))
+    return math.floor(value + 0.5)
 
 
 @dataclass(frozen=True)
@@ -71,5 +71,5 @@ def make_inventory_rule(spec: InventoryPolicy, mean_per_day: float) -> Inventory
 def initial_on_hand(spec: InventoryPolicy, rule: InventoryRule) -> int:
     """Units on hand at t = 0: the policy's ``initial_on_hand`` or its order-up-to level."""
     if spec.initial_on_hand is not None:
-        return int(math.floor(spec.initial_on_hand + 0.5))
+        return math.floor(spec.initial_on_hand + 0.5)
     return rule.initial_on_hand

@@ -1,13 +1,15 @@
 """Probability distributions used for times and quantities in scenario files.
 
-One spelling everywhere: a mapping with a ``dist`` key, e.g. ``{dist: lognormal, mean: 30, cv: 0.2}``.
-A bare number is shorthand for ``{dist: fixed, value: <number>}``. Every distribution knows its
+One spelling everywhere: a mapping with a ``dist`` key, e.g.
+``{dist: lognormal, mean: 30, cv: 0.2}``. A bare number is shorthand for
+``{dist: fixed, value: <number>}``. Every distribution knows its
 analytic ``mean`` and ``variance`` (used by days-of-cover settings, route ranking and the tests) and
 builds a fast scalar sampler bound to one ``numpy.random.Generator``.
 """
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable
 from typing import Annotated, Any, Literal
@@ -196,8 +198,8 @@ class Normal(_Dist):
     def _alpha(self) -> float:
         return -self.mu / self.sd
 
-    @property
-    def mean(self) -> float:
+    @functools.cached_property
+    def mean(self) -> float:  # computed once: scipy is slow to call per draw
         if self.sd == 0:
             return self.mu
         from scipy.stats import norm
@@ -205,7 +207,7 @@ class Normal(_Dist):
         a = self._alpha()
         return self.mu + self.sd * norm.pdf(a) / norm.sf(a)
 
-    @property
+    @functools.cached_property
     def variance(self) -> float:
         if self.sd == 0:
             return 0.0
@@ -342,10 +344,17 @@ def _fixed_shorthand(value: Any) -> Any:
     return value
 
 
-Distribution = Annotated[
+_AnyDist = Annotated[
     Fixed | Uniform | Triangular | Exponential | Normal | Lognormal | Gamma | Poisson | Empirical,
     Field(discriminator="dist"),
-    BeforeValidator(_fixed_shorthand),
+]
+
+Distribution = Annotated[
+    _AnyDist,
+    # The JSON Schema says what a file may hold: a bare number (the fixed shorthand) or a mapping.
+    BeforeValidator(
+        _fixed_shorthand, json_schema_input_type=Annotated[float, Field(ge=0)] | _AnyDist
+    ),
 ]
 """Any distribution; a bare number means ``fixed``."""
 

@@ -107,12 +107,18 @@ class PoissonDemand(_Spec):
 Demand = Annotated[DailyDemand | PoissonDemand, Field(discriminator="kind")]
 
 
-def _one_of(spec: BaseModel, units: str, days: str, required: bool = True) -> None:
+def _one_of(
+    spec: BaseModel,
+    units: str,
+    days: str,
+    required: bool = True,
+    meaning: tuple[str, str] = ("units", "days of cover of mean demand"),
+) -> None:
     given = [getattr(spec, units) is not None, getattr(spec, days) is not None]
     if all(given):
         raise ValueError(f"give either {units} or {days}, not both")
     if required and not any(given):
-        raise ValueError(f"give {units} (units) or {days} (days of cover of mean demand)")
+        raise ValueError(f"give {units} ({meaning[0]}) or {days} ({meaning[1]})")
 
 
 class BaseStock(_Spec):
@@ -196,7 +202,9 @@ class SiteNode(_NodeBase):
     inventory: InventoryPolicy
     unmet: Unmet = Unmet.BACKORDER
     routing: Routing = Routing.FASTEST
-    reroute: bool = Field(True, description="re-route shipments around closures from where they are")
+    reroute: bool = Field(
+        True, description="re-route shipments around closures from where they are"
+    )
     shortage_penalty_per_unit: NonNegative = 0.0
     routes: dict[str, list[list[str]]] | None = Field(
         None, description="explicit candidate routes per supplier, each a list of leg ids"
@@ -316,7 +324,12 @@ class RandomTiming(_Spec):
 
     @model_validator(mode="after")
     def _rate(self) -> RandomTiming:
-        _one_of(self, "mttf_days", "rate_per_year")
+        _one_of(
+            self,
+            "mttf_days",
+            "rate_per_year",
+            meaning=("mean up days between disruptions", "disruptions per year"),
+        )
         return self
 
     @property
@@ -387,14 +400,8 @@ class Scenario(_Spec):
     sourcing: dict[str, SourcingPolicy] = Field(min_length=1)
     disruptions: dict[str, Disruption] = Field(default_factory=dict)
 
-    @model_validator(mode="after")
-    def _window(self) -> Scenario:
-        if self.warmup_days >= self.horizon_days:
-            raise ValueError(
-                f"warmup_days ({self.warmup_days:g}) must be less than horizon_days "
-                f"({self.horizon_days:g})"
-            )
-        return self
+    # warmup_days < horizon_days is checked with the cross-references (checks.py), so that it is
+    # reported together with every field error rather than only once all fields are valid.
 
     # Convenience views -----------------------------------------------------------------------
     def nodes_of(self, *kinds: NodeKind) -> dict[str, Node]:

@@ -144,7 +144,13 @@ def test_ctrl_c_leaves_no_half_written_folder(tiny_data, tmp_path):
         stderr=subprocess.PIPE,
         text=True,
     )
-    time.sleep(4)
+    # Interrupt once the simulation is under way (start-up can be slow on a loaded machine).
+    started = ""
+    while "running 'tiny'" not in started:
+        line = proc.stderr.readline()
+        assert line, "the run ended before it started simulating"
+        started += line
+    time.sleep(1.5)
     assert proc.poll() is None, "the run finished before it could be interrupted"
     proc.send_signal(signal.SIGINT)
     _, err = proc.communicate(timeout=120)

@@ -167,7 +167,7 @@ def test_cli_sweep_fails_fast_on_bad_path_or_value(tiny_data, tmp_path):
         assert p.returncode == 2, (grid_opt, p.stderr)
         assert expect in p.stderr and "Traceback" not in p.stderr
         assert not (tmp_path / "o").exists()  # nothing simulated, nothing written
-        assert time.time() - t0 < 20
+        assert time.time() - t0 < 90  # validation only: no simulation ran
 
 
 def test_cli_sweep_design_file_and_plots(tiny_data, tmp_path):

@@ -1,0 +1,248 @@
+"""Cross-reference checks: on valid scenarios, and on raw data whose fields are partly invalid
+(the checks must then still find what they can, and say nothing spurious)."""
+
+from __future__ import annotations
+
+import pytest
+
+from simulator.scenario.checks import check_data, check_scenario, did_you_mean, policy_suppliers
+from simulator.scenario.loader import scenario_from_dict
+
+
+def by_path(problems):
+    return {p.path: p for p in problems}
+
+
+def test_valid_scenarios_have_no_problems(minimal, pair):
+    assert check_data(minimal) == []
+    assert check_data(pair) == []
+    assert check_scenario(scenario_from_dict(pair)) == []
+
+
+def test_not_a_mapping_gives_nothing_to_check():
+    assert check_data([1, 2]) == []  # type: ignore[arg-type]
+
+
+def test_did_you_mean():
+    assert did_you_mean("vn_hcmc", ["vn_hochiminh", "cn_shenzhen"]) == (
+        " — did you mean 'vn_hochiminh'?"
+    )
+    assert did_you_mean("nl", ["NL", "DE"]) == " — did you mean 'NL'?"
+    assert did_you_mean("zzz", ["NL"]) == ""
+
+
+# --------------------------------------------------------------------------- sourcing
+
+
+def test_shares_not_summing_to_one(pair):
+    pair["sourcing"]["diversified"]["shares"]["vn_hochiminh"] = 0.3
+    (p,) = check_data(pair)
+    assert p.path == "sourcing.diversified.shares"
+    assert p.message == "shares sum to 0.9, must be 1"
+    assert "cn_shenzhen: 0.6667" in p.fix
+
+
+def test_shares_all_zero_and_empty(pair):
+    pair["sourcing"]["diversified"]["shares"] = {"cn_shenzhen": 0, "vn_hochiminh": 0}
+    pair["sourcing"]["other"] = {"kind": "adaptive_split", "shares": {}}
+    got = by_path(check_data(pair))
+    assert "sum to 0" in got["sourcing.diversified.shares"].message
+    assert "no supplier" in got["sourcing.other.shares"].message
+
+
+def test_share_sum_skipped_when_a_share_is_invalid(pair):
+    # The schema reports the negative share; a sum over it would be a second, dependent message.
+    pair["sourcing"]["diversified"]["shares"]["vn_hochiminh"] = -0.3
+    assert check_data(pair) == []
+
+
+def test_unknown_supplier_with_did_you_mean(pair):
+    shares = pair["sourcing"]["diversified"]["shares"]
+    shares["vn_hcmc"] = shares.pop("vn_hochiminh")
+    got = by_path(check_data(pair))
+    p = got["sourcing.diversified.shares.vn_hcmc"]
+    assert p.message == "unknown supplier 'vn_hcmc' — did you mean 'vn_hochiminh'?"
+    assert "cn_shenzhen, vn_hochiminh" in p.fix
+
+
+def test_policy_naming_a_node_of_the_wrong_kind(minimal):
+    minimal["sourcing"]["single"]["supplier"] = "port_rtm"
+    (p,) = check_data(minimal)
+    assert p.path == "sourcing.single.supplier"
+    assert "'port_rtm' is a port, not a supplier" in p.message
+    assert "cn_shenzhen" in p.fix
+
+
+def test_primary_backup_references(pair):
+    pair["sourcing"]["backup"]["backups"] = ["cn_shenzhen", "vn_hochiminh", "vn_hochiminh", "x"]
+    got = by_path(check_data(pair))
+    assert "is the primary" in got["sourcing.backup.backups.0"].message
+    assert "listed twice" in got["sourcing.backup.backups.2"].message
+    assert "unknown supplier 'x'" in got["sourcing.backup.backups.3"].message
+
+
+def test_unknown_baseline(pair):
+    pair["baseline"] = "singel"
+    (p,) = check_data(pair)
+    assert p.path == "baseline" and "did you mean 'single'" in p.message
+
+
+def test_policy_suppliers_of_models_and_mappings(pair):
+    sc = scenario_from_dict(pair)
+    assert policy_suppliers(sc.sourcing["backup"]) == ["cn_shenzhen", "vn_hochiminh"]
+    assert policy_suppliers(sc.sourcing["single"]) == ["cn_shenzhen"]
+    zero = {"kind": "split", "shares": {"a": 1.0, "b": 0.0}}
+    assert policy_suppliers(zero) == ["a"]
+
+
+# --------------------------------------------------------------------------- legs & reachability
+
+
+def test_leg_to_unknown_node(minimal):
+    minimal["legs"]["rtm_plant"]["to"] = "plant_dee"
+    got = check_data(minimal)
+    assert [p.path for p in got] == ["legs.rtm_plant.to"]  # no reachability noise
+    assert "did you mean 'plant_de'" in got[0].message
+
+
+def test_leg_direction_and_self_loop(minimal):
+    minimal["legs"]["back"] = {
+        "from": "plant_de",
+        "to": "cn_shenzhen",
+        "mode": "road",
+        "transit_days": 1,
+    }
+    minimal["legs"]["loop"] = {
+        "from": "port_rtm",
+        "to": "port_rtm",
+        "mode": "road",
+        "transit_days": 1,
+    }
+    got = by_path(check_data(minimal))
+    assert set(got) == {"legs.back.to", "legs.back.from", "legs.loop"}
+    assert "same node" in got["legs.loop"].message
+
+
+def test_site_no_supplier_can_reach(minimal):
+    del minimal["legs"]["rtm_plant"]
+    (p,) = check_data(minimal)
+    assert p.path == "nodes.plant_de"
+    assert p.message == "no supplier can reach site 'plant_de'"
+    assert p.fix
+
+
+def test_policy_supplier_without_route_is_reported_once(pair):
+    del pair["legs"]["vn_rtm"]
+    (p,) = check_data(pair)  # used by two policies: one problem naming both
+    assert p.path == "sourcing.diversified.shares.vn_hochiminh"
+    assert "has no route to site 'plant_de'" in p.message
+    assert "'backup', 'diversified'" in p.message
+
+
+def test_explicit_routes(pair):
+    pair["nodes"]["plant_de"]["routes"] = {
+        "cn_shenzhen": [["cn_rtm", "vn_rtm"], ["cn_rtm"], ["nope"], ["cn_rtm", "rtm_plant"]],
+    }
+    got = by_path(check_data(pair))
+    assert "starts at 'vn_hochiminh'" in got["nodes.plant_de.routes.cn_shenzhen.0.1"].message
+    assert "ends at 'port_rtm'" in got["nodes.plant_de.routes.cn_shenzhen.1"].message
+    assert "unknown leg 'nope'" in got["nodes.plant_de.routes.cn_shenzhen.2.0"].message
+    missing = got["nodes.plant_de.routes"]
+    assert "none for supplier 'vn_hochiminh'" in missing.message
+    assert "'backup', 'diversified'" in missing.message
+
+
+def test_no_site_and_no_supplier(minimal):
+    minimal["nodes"] = {"port_rtm": {"kind": "port", "country": "NL"}}
+    minimal["legs"] = {}
+    msgs = {p.message for p in check_data(minimal)}
+    assert "the scenario has no site" in msgs and "the scenario has no supplier" in msgs
+
+
+# --------------------------------------------------------------------------- disruptions
+
+
+@pytest.mark.parametrize(
+    ("target", "path", "text"),
+    [
+        ({"node": "port_rtn"}, "target.node", "did you mean 'port_rtm'"),
+        ({"leg": "cn_rtn"}, "target.leg", "did you mean 'cn_rtm'"),
+        ({"country": "nl"}, "target.country", "did you mean 'NL'"),
+        ({"tag": "asai"}, "target.tag", "did you mean 'asia'"),
+        ({"mode": "air"}, "target.mode", "no leg uses mode 'air'"),
+    ],
+)
+def test_disruption_targets(minimal, target, path, text):
+    minimal["disruptions"] = {
+        "d": {
+            "target": target,
+            "timing": {"kind": "scheduled", "start_day": 1, "duration_days": 2},
+            "effect": {"closed": True},
+        }
+    }
+    (p,) = check_data(minimal)
+    assert p.path == f"disruptions.d.{path}" and text in p.message and p.fix
+
+
+def test_node_effect_on_a_leg(minimal):
+    minimal["disruptions"] = {
+        "d": {
+            "target": {"leg": "cn_rtm"},
+            "timing": {"kind": "scheduled", "start_day": 1, "duration_days": 2},
+            "effect": {"demand_factor": 2},
+        }
+    }
+    (p,) = check_data(minimal)
+    assert p.path == "disruptions.d.effect"
+
+
+# --------------------------------------------------------------------------- window
+
+
+@pytest.mark.parametrize(("warmup", "horizon"), [(100, 100), (150, 100)])
+def test_warmup_not_less_than_horizon(minimal, warmup, horizon):
+    minimal.update(warmup_days=warmup, horizon_days=horizon)
+    (p,) = check_data(minimal)
+    assert p.path == "warmup_days"
+    assert p.message == f"warmup_days ({warmup}) must be less than horizon_days ({horizon})"
+
+
+def test_default_horizon_is_used(minimal):
+    del minimal["horizon_days"]
+    minimal["warmup_days"] = 400
+    (p,) = check_data(minimal)
+    assert "horizon_days (365)" in p.message
+
+
+# --------------------------------------------------------------------------- broken input
+
+
+def test_invalid_node_kind_causes_no_spurious_reference_problems(pair):
+    pair["nodes"]["vn_hochiminh"]["kind"] = "suplier"  # the schema reports this
+    pair["nodes"]["plant_de"]["kind"] = "stie"
+    assert check_data(pair) == []
+
+
+def test_broken_nodes_section_causes_no_cascade(minimal):
+    for broken in (None, [], {}, "nodes"):
+        minimal["nodes"] = broken
+        assert check_data(minimal) == [], broken
+
+
+def test_wrongly_typed_values_are_skipped(pair):
+    pair["sourcing"]["single"]["supplier"] = 5
+    pair["sourcing"]["backup"]["backups"] = "vn_hochiminh"
+    pair["sourcing"]["diversified"]["shares"] = ["cn_shenzhen"]
+    pair["legs"]["cn_rtm"]["from"] = None
+    pair["horizon_days"] = "long"
+    pair["disruptions"] = {"d": {"target": "port_rtm"}}
+    assert check_data(pair) == []
+
+
+def test_independent_problems_found_together(pair):
+    pair["nodes"]["cn_shenzhen"]["capacity_per_day"] = -5  # a field error: not a check
+    pair["sourcing"]["diversified"]["shares"]["vn_hochiminh"] = 0.3
+    pair["sourcing"]["single"]["supplier"] = "cn_shenzen"
+    pair["warmup_days"] = 500
+    paths = {p.path for p in check_data(pair)}
+    assert paths == {"sourcing.diversified.shares", "sourcing.single.supplier", "warmup_days"}
