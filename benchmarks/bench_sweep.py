@@ -28,8 +28,12 @@ def main() -> None:
     sc = simulator.load_scenario(args.scenario)
     first = next(iter(sc.disruptions), None)
     if first is not None and sc.disruptions[first].timing.kind == "scheduled":
-        grid = {f"disruptions.{first}.timing.duration_days": [
-            sc.disruptions[first].timing.duration_days, 2 * sc.disruptions[first].timing.duration_days]}
+        grid = {
+            f"disruptions.{first}.timing.duration_days": [
+                sc.disruptions[first].timing.duration_days,
+                2 * sc.disruptions[first].timing.duration_days,
+            ]
+        }
     else:
         grid = {"warmup_days": [sc.warmup_days, sc.warmup_days + 1]}
     tasks = 2 * len(sc.sourcing) * args.replications
@@ -40,8 +44,10 @@ def main() -> None:
             simulator.sweep(sc, grid=grid, replications=args.replications, jobs=jobs)
             rates[jobs].append(tasks / (time.perf_counter() - t0))
     r1, r2 = statistics.median(rates[1]), statistics.median(rates[2])
-    print(f"scenario: {sc.name}; {tasks} replications per sweep (2 points × "
-          f"{len(sc.sourcing)} policies × {args.replications}); median of {args.rounds} rounds")
+    print(
+        f"scenario: {sc.name}; {tasks} replications per sweep (2 points × "
+        f"{len(sc.sourcing)} policies × {args.replications}); median of {args.rounds} rounds"
+    )
     print(f"{'workers':>8} {'replications/s':>15}")
     print(f"{1:>8} {r1:>15.1f}")
     print(f"{2:>8} {r2:>15.1f}")
