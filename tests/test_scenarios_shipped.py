@@ -128,6 +128,14 @@ def test_red_sea_diversified_beats_single_sea_source():
         assert (fills("red_sea_crisis", policy) > single).all(), policy
 
 
+def test_red_sea_contingent_sourcing_needs_a_delay_trigger():
+    """The Cape keeps China's path open, only slower: a closure-only backup never switches, one
+    with a delay trigger does, and serves better on the same random numbers."""
+    closure_only = fills("red_sea_crisis", "backup_tr")
+    np.testing.assert_array_equal(closure_only, fills("red_sea_crisis", "single_cn_sea"))
+    assert (fills("red_sea_crisis", "backup_tr_on_delay") > closure_only).all()
+
+
 def test_red_sea_ships_go_round_the_cape():
     closed_from = 136
     for rep in range(REPS):

@@ -68,6 +68,13 @@ def advance_in_season(t: float, up: float, season: Season | None) -> float:
         return math.inf  # an empty season never starts a disruption
     edges = _season_edges(season)
     remaining = up
+    a, b = season.start_day_of_year, season.end_day_of_year
+    per_year = b - a if a < b else YEAR_DAYS - a + b
+    # Any full year holds exactly ``per_year`` in-season days: skip whole years at once.
+    whole = math.floor(remaining / per_year) - 1
+    if whole > 0:
+        t += whole * YEAR_DAYS
+        remaining -= whole * per_year
     while True:
         year0 = math.floor(t / YEAR_DAYS) * YEAR_DAYS
         doy = t - year0

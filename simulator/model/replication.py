@@ -15,7 +15,7 @@ from .demand import draw_demand
 from .randomness import Streams
 from .results import COST_CATEGORIES, ReplicationResult
 from .site import SiteRuntime
-from .state import ElementState
+from .state import ElementState, FluidServer
 from .supplier import Order, SupplierRuntime
 from .supply_status import SupplyStatus
 from .transport import Shipment, Transport
@@ -73,12 +73,16 @@ class ReplicationModel:
         self.leg_state = {
             lid: ElementState(capacity_per_day=leg.capacity_per_day) for lid, leg in sc.legs.items()
         }
+        for st in (*self.node_state.values(), *self.leg_state.values()):
+            if st.capacity_per_day is not None:
+                st.server = FluidServer(self.env, st)
 
         self.episodes: list[Episode] = draw_calendar(sc, self.streams)
         self.transport = Transport(self)
         self.sites = {sid: SiteRuntime(self, sid, s, self.days) for sid, s in sc.sites.items()}
         pairs = [(s, site) for site in sc.sites for s in self._policy_supplier_ids()]
-        self.status = SupplyStatus(self, pairs)
+        trigger = getattr(sc.sourcing[policy], "delay_trigger_days", None)
+        self.status = SupplyStatus(self, pairs, delay_trigger=trigger)
         self.sourcing = make_sourcing(sc.sourcing[policy], self.status)
         warm = self.sourcing.warm_suppliers
         self.suppliers = {
@@ -204,6 +208,8 @@ class ReplicationModel:
             else:
                 st.active.remove(ep)
             st.recompute()
+            if st.server is not None:
+                st.server.notify()
             touched.add(nid)
             if starting and ep.effect.inventory_loss:
                 if nid in self.sites:
@@ -217,6 +223,8 @@ class ReplicationModel:
             else:
                 st.active.remove(ep)
             st.recompute()
+            if st.server is not None:
+                st.server.notify()
 
     def _after_change(self, touched: set[str]) -> None:
         for nid in sorted(touched):

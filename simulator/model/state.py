@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from collections import deque
 from dataclasses import dataclass, field
 
+import simpy
+
 from .calendar import Episode
+
+EPS = 1e-9
 
 
 @dataclass(slots=True)
@@ -12,7 +17,7 @@ class ElementState:
     """Combined effect of the episodes active on one node or leg.
 
     Effects combine: closed if any episode closes it; capacity and cost factors multiply; extra
-    days add. ``free_at`` is the time (days) the element's capacity is next free (a fluid server).
+    days add. An element with a capacity gets a :class:`FluidServer`.
     """
 
     capacity_per_day: float | None = None
@@ -21,7 +26,7 @@ class ElementState:
     capacity_factor: float = 1.0
     extra_days: float = 0.0
     cost_factor: float = 1.0
-    free_at: float = 0.0
+    server: FluidServer | None = None
 
     def recompute(self) -> None:
         closed, cap, extra, cost = False, 1.0, 0.0, 1.0
@@ -37,10 +42,53 @@ class ElementState:
         self.closed = closed or cap == 0.0
         self.capacity_factor, self.extra_days, self.cost_factor = cap, extra, cost
 
-    def occupy(self, now: float, units: float) -> float:
-        """Reserve capacity for ``units``; return the time the last of them is through."""
-        if self.capacity_per_day is None:
-            return now
-        start = max(now, self.free_at)
-        self.free_at = start + units / (self.capacity_per_day * self.capacity_factor)
-        return self.free_at
+
+class FluidServer:
+    """First-come-first-served passage of units at ``capacity × capacity_factor`` units/day.
+
+    The rate follows the element's disruption state as it changes (a port cut to 25% and restored
+    speeds up again at once); while the element is closed nothing passes. ``request(units)``
+    returns an event that fires when the last of those units is through.
+    """
+
+    def __init__(self, env: simpy.Environment, state: ElementState):
+        self.env = env
+        self.state = state
+        self.queue: deque[list] = deque()  # [units still to pass, event to fire]
+        self._wake = env.event()
+        self.changed = env.event()
+        env.process(self._run())
+
+    def request(self, units: float) -> simpy.Event:
+        done = self.env.event()
+        self.queue.append([float(units), done])
+        if not self._wake.triggered:
+            self._wake.succeed()
+        return done
+
+    def notify(self) -> None:
+        old, self.changed = self.changed, self.env.event()
+        old.succeed()
+
+    def _run(self):
+        env, state = self.env, self.state
+        while True:
+            if not self.queue:
+                self._wake = env.event()
+                yield self._wake
+                continue
+            head = self.queue[0]
+            if head[0] <= EPS:
+                self.queue.popleft()
+                head[1].succeed()
+                continue
+            if state.closed:
+                yield self.changed
+                continue
+            rate = state.capacity_per_day * state.capacity_factor
+            t0, changed = env.now, self.changed
+            yield env.timeout(head[0] / rate) | changed
+            if changed.triggered:
+                head[0] -= (env.now - t0) * rate
+            else:
+                head[0] = 0.0

@@ -109,11 +109,12 @@ class Transport:
             self.held[at].discard(sh)
             sh.held_at = None
             # Enter the leg: capacity first, then transit.
-            ready = leg.occupy(env.now, sh.qty)
             factor = leg.cost_factor * (node_state[nxt].cost_factor if nxt != site_id else 1.0)
             model.add_transport_cost(sh.qty * legs[lid].cost_per_unit * factor, lid, sh.qty)
-            delay = ready - env.now + self.transit[lid]() + leg.extra_days
             sh.legs_taken.append(lid)
+            if leg.server is not None:
+                yield leg.server.request(sh.qty)
+            delay = self.transit[lid]() + leg.extra_days
             if delay > 0:
                 yield env.timeout(delay)
             at, i = nxt, i + 1
@@ -130,8 +131,9 @@ class Transport:
             if sh.qty == 0:
                 self.held[at].discard(sh)
                 return self._lost(sh)
-            ready = node.occupy(env.now, sh.qty)
-            delay = ready - env.now + self.handling[at]() + node.extra_days
+            if node.server is not None:
+                yield node.server.request(sh.qty)
+            delay = self.handling[at]() + node.extra_days
             if delay > 0:
                 yield env.timeout(delay)
             if sh.qty == 0:

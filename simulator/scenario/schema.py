@@ -248,6 +248,12 @@ class AdaptiveSplit(_Spec):
     kind: Literal["adaptive_split"]
     shares: dict[str, Fraction]
     detection_delay_days: NonNegative = 0.0
+    delay_trigger_days: NonNegative | None = Field(
+        None,
+        description="also treat a supplier's path as down while its best open route is expected "
+        "to take more than this many days longer than usual (a detour, extra_days); "
+        "omit to react to closures only",
+    )
     move_queued_orders: bool = False
 
 
@@ -258,6 +264,12 @@ class PrimaryBackup(_Spec):
     primary: str
     backups: list[str] = Field(min_length=1)
     detection_delay_days: NonNegative = 0.0
+    delay_trigger_days: NonNegative | None = Field(
+        None,
+        description="also treat a supplier's path as down while its best open route is expected "
+        "to take more than this many days longer than usual (a detour, extra_days); "
+        "omit to react to closures only",
+    )
     backup_premium: NonNegative = Field(0.0, description="price surcharge at backups, 0.15 = +15%")
     move_queued_orders: bool = True
 

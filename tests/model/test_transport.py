@@ -283,13 +283,25 @@ def test_port_capacity_factor_slows_throughput_to_units_over_capacity_times_fact
     cap, factor = 15.0, 0.5
     dis = {"strike": scheduled({"node": "P2"}, {"capacity_factor": factor})}
     ships = by_dispatch(run_replication(corridor(dis, p2_capacity=cap), "single"))
-    # Hand model of the port as a FIFO fluid server: a shipment of q units arriving at a, when the
-    # port is free at f, leaves at max(a, f) + q / (capacity × factor in force at its arrival).
+    # Hand model of the port as a FIFO fluid server whose rate is capacity × the factor in force
+    # at each instant (halved on [100, 106)): a shipment of q units that starts being handled at
+    # s = max(arrival, port free) leaves when the integral of the rate from s reaches q.
+
+    def finish(start: float, units: float) -> float:
+        t, left = start, units
+        for edge in (100.0, 106.0, math.inf):
+            if t >= edge:
+                continue
+            rate = cap * (factor if 100.0 <= t < 106.0 else 1.0)
+            if t + left / rate <= edge:
+                return t + left / rate
+            left -= (edge - t) * rate
+            t = edge
+        raise AssertionError("unreachable")
+
     free = 0.0
     for d in delivered_days(ships):
-        a = d + 23.5
-        f = factor if 100 <= a < 106 else 1.0
-        free = max(a, free) + 10 / (cap * f)
+        free = finish(max(d + 23.5, free), 10)
         assert ships[d].arrived_at == pytest.approx(free + 2, abs=1e-9), d
     # Undisrupted: 10 units take 2/3 of a day; in the strike 4/3 of a day, so a queue builds.
     assert ships[50].arrived_at == pytest.approx(50 + NOMINAL + 2 / 3)
