@@ -39,6 +39,12 @@ def add_commands(sub) -> None:
         default=1000,
         help="cap for --target-halfwidth (default 1000)",
     )
+    p.add_argument(
+        "--set",
+        action="append",
+        metavar="PATH=VALUE",
+        help="override one scenario field for this run (repeatable), e.g. --set horizon_days=365",
+    )
     p.add_argument("--force", action="store_true", help="replace an existing results folder")
     p.add_argument("--no-report", action="store_true", help="skip plots and the HTML report")
     p.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
@@ -64,6 +70,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     from .runner import run
 
     sc = load_scenario(args.scenario)
+    if args.set:
+        sc = apply_overrides(sc, args.set)
     out = args.out or Path("results") / sc.name
     check_writable(out, args.force)
     n = args.replications or sc.replications
@@ -91,6 +99,20 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(line)
     print(f"results: {folder}/ ({result.n_replications} replications, {result.wall_seconds:.1f} s)")
     return 0
+
+
+def apply_overrides(sc, options: list[str]):
+    """Apply ``--set PATH=VALUE`` options (validated like a scenario file)."""
+    from .designs import parse_value
+    from .parameters import apply_parameters
+
+    values = {}
+    for opt in options:
+        if "=" not in opt:
+            raise UsageError(f"--set '{opt}': write PATH=VALUE, e.g. --set horizon_days=365")
+        path, value = opt.split("=", 1)
+        values[path.strip()] = parse_value(value)
+    return apply_parameters(sc, values, label="--set")
 
 
 HEADLINE_FIGURES = [

@@ -37,6 +37,7 @@ REPLICATION_FIGURES = [
     "cost_reservation",
     "cost_total",
     "cost_per_unit",
+    "landed_cost_per_unit",
     "units_delivered",
     "hhi_supplier",
     "hhi_country",
@@ -108,12 +109,12 @@ class RunResult:
                 continue
             p = self.paired[self.paired["policy"] == policy].set_index("figure")
             fr, cost = p.loc["fill_rate"], p.loc["cost_per_unit"]
+            landed = p.loc["landed_cost_per_unit"]
             lines.append(
                 f"{policy} vs {self.baseline}: fill rate {100 * fr['mean']:+.1f} pp "
                 f"[{100 * fr['ci_low']:+.1f}, {100 * fr['ci_high']:+.1f}] "
                 f"(95% CI, {n} paired replications); cost per unit "
-                f"{100 * cost['relative']:+.1f}% "
-                f"[{100 * cost['rel_ci_low']:+.1f}, {100 * cost['rel_ci_high']:+.1f}]"
+                f"{_pct(cost)} (landed price {_pct(landed)})"
             )
         return lines
 
@@ -123,6 +124,14 @@ class RunResult:
         from ..output.results_folder import write_run
 
         return write_run(self, out, force=force, report=report)
+
+
+def _pct(row) -> str:
+    """A relative paired difference as '+3.1% [+2.8, +3.4]'."""
+    return (
+        f"{100 * row['relative']:+.1f}% [{100 * row['rel_ci_low']:+.1f}, "
+        f"{100 * row['rel_ci_high']:+.1f}]"
+    )
 
 
 def _check_policies(sc: Scenario, policies: list[str] | None) -> list[str]:

@@ -194,3 +194,57 @@ def test_compare_prints_and_writes_a_side_by_side_table(tiny_data, tmp_path):
     assert table.count("fill_rate") == 2 * 3  # two runs × three policies
     p = diversim("compare", str(tmp_path / "a"), str(tmp_path / "nothing"), cwd=tmp_path)
     assert p.returncode == 2 and "not a results folder" in p.stderr
+
+
+ROOT = Path(__file__).resolve().parents[2]
+PLOTS = [
+    "service",
+    "inventory",
+    "comparison",
+    "paired",
+    "cost_resilience",
+    "performance_loss",
+    "route_map",
+]
+
+
+def test_shipped_scenario_end_to_end_writes_tables_plots_and_report(tmp_path):
+    out = tmp_path / "red_sea"
+    p = diversim(
+        "run",
+        str(ROOT / "scenarios" / "red_sea_crisis.yaml"),
+        "-n",
+        "3",
+        "-j",
+        "2",
+        "--set",
+        "horizon_days=400",
+        "--out",
+        str(out),
+        cwd=tmp_path,
+    )
+    assert p.returncode == 0, p.stderr
+    for name in [*EXPECTED, "report.html"]:
+        assert (out / name).is_file() and (out / name).stat().st_size > 0, name
+    for stem in PLOTS:
+        for ext in ("png", "svg"):
+            assert (out / "plots" / f"{stem}.{ext}").stat().st_size > 1000, (stem, ext)
+    for table in ("summary", "replications", "episodes", "paired", "timeseries"):
+        assert (out / f"{table}.parquet").is_file()  # pyarrow is installed with the dev extra
+    resolved = yaml.safe_load((out / "scenario.resolved.yaml").read_text())
+    assert resolved["horizon_days"] == 400  # --set is part of the scenario as run
+    assert "backup_tr_on_delay vs single_cn_sea" in p.stdout
+
+
+def test_set_with_a_bad_path_exits_2(tmp_path):
+    p = diversim(
+        "run",
+        str(ROOT / "scenarios" / "red_sea_crisis.yaml"),
+        "--set",
+        "horizon_dayz=400",
+        "--out",
+        str(tmp_path / "x"),
+        cwd=tmp_path,
+    )
+    assert p.returncode == 2 and "did you mean 'horizon_days'" in p.stderr
+    assert "Traceback" not in p.stderr and not (tmp_path / "x").exists()
