@@ -207,6 +207,22 @@ def test_hidden_concentration_all_routes_through_one_chokepoint():
     assert (paper - single).mean() < 0.5 * (real - single).mean()
 
 
+def test_hidden_concentration_shows_in_the_chokepoint_hhi():
+    """Before the strait closes, China + India halves the country HHI but the chokepoint HHI of
+    the 'diversified' policy stays 1 (every unit through the same straits); Türkiye lowers it."""
+    from simulator.analysis.metrics import replication_figures
+
+    sc = simulator.load_scenario(
+        SCENARIOS / "hidden_concentration.yaml", overrides={"horizon_days": 150}
+    )
+    for rep in range(REPS):
+        paper = replication_figures(simulator.run_replication(sc, "split_cn_in", rep), sc)
+        real = replication_figures(simulator.run_replication(sc, "split_cn_tr", rep), sc)
+        assert paper["hhi_country"] == pytest.approx(0.5, abs=0.02)
+        assert paper["hhi_chokepoint"] == 1.0 and paper["chokepoint_exposure"] == 1.0
+        assert real["hhi_chokepoint"] < 0.7 and real["chokepoint_exposure"] < 0.8
+
+
 def test_typhoon_season_splits_soften_the_closures():
     single = fills("typhoon_season", "single_prd")
     assert single.max() < 1.0

@@ -79,7 +79,8 @@ def replication_figures(r: ReplicationResult, sc: Scenario) -> dict[str, float]:
     figures["landed_cost_per_unit"] = landed / received if received > 0 else math.nan
     by_supplier: Counter = Counter()
     by_country: Counter = Counter()
-    by_choke: Counter = Counter()
+    by_corridor: Counter = Counter()
+    through: Counter = Counter()
     lo, hi = r.warmup_days, r.horizon_days
     for sh in r.shipments:
         supplier, delivered, arrived, chokes = sh[1], sh[5], sh[8], sh[10]
@@ -87,11 +88,18 @@ def replication_figures(r: ReplicationResult, sc: Scenario) -> dict[str, float]:
             continue
         by_supplier[supplier] += delivered
         by_country[sc.nodes[supplier].country] += delivered
-        for c in chokes or (NO_CHOKEPOINT,):
-            by_choke[c] += delivered
+        passed = tuple(sorted(set(chokes)))
+        by_corridor[passed or (NO_CHOKEPOINT,)] += delivered
+        for c in passed:
+            through[c] += delivered
     figures["hhi_supplier"] = hhi(by_supplier)
     figures["hhi_country"] = hhi(by_country)
-    figures["hhi_chokepoint"] = hhi(by_choke)
+    # Each unit counts once, under the set of chokepoints it passed (none is a category too):
+    # routes through the same straits are one corridor, however many straits they pass.
+    figures["hhi_chokepoint"] = hhi(by_corridor)
+    total = sum(by_corridor.values())
+    # The largest share of units that passed any single chokepoint (Malacca on every route: 1).
+    figures["chokepoint_exposure"] = max(through.values()) / total if through and total else 0.0
     figures["effective_sources"] = (
         1.0 / figures["hhi_supplier"] if figures["hhi_supplier"] > 0 else math.nan
     )

@@ -42,6 +42,7 @@ REPLICATION_FIGURES = [
     "hhi_supplier",
     "hhi_country",
     "hhi_chokepoint",
+    "chokepoint_exposure",
     "effective_sources",
     "worst_performance_loss",
     "episodes_with_shortage",
