@@ -200,16 +200,20 @@ class ReplicationModel:
                 i += 1
             self._after_change(touched)
 
+    @staticmethod
+    def _toggle(st: ElementState, ep: Episode, starting: bool) -> None:
+        """Add or remove one episode on a node or leg and bring its combined state up to date."""
+        if starting:
+            st.active.append(ep)
+        else:
+            st.active.remove(ep)
+        st.recompute()
+        if st.server is not None:
+            st.server.notify()
+
     def _apply(self, ep: Episode, starting: bool, touched: set[str]) -> None:
         for nid in ep.nodes:
-            st = self.node_state[nid]
-            if starting:
-                st.active.append(ep)
-            else:
-                st.active.remove(ep)
-            st.recompute()
-            if st.server is not None:
-                st.server.notify()
+            self._toggle(self.node_state[nid], ep, starting)
             touched.add(nid)
             if starting and ep.effect.inventory_loss:
                 if nid in self.sites:
@@ -217,14 +221,7 @@ class ReplicationModel:
                 else:
                     self.transport.destroy_at(nid, ep.effect.inventory_loss)
         for lid in ep.legs:
-            st = self.leg_state[lid]
-            if starting:
-                st.active.append(ep)
-            else:
-                st.active.remove(ep)
-            st.recompute()
-            if st.server is not None:
-                st.server.notify()
+            self._toggle(self.leg_state[lid], ep, starting)
 
     def _after_change(self, touched: set[str]) -> None:
         for nid in sorted(touched):

@@ -99,9 +99,7 @@ class Transport:
             if leg.closed or node_state[at].closed or (nxt != site_id and node_state[nxt].closed):
                 sh.held_at = at
                 self.held[at].add(sh)
-                t0 = env.now
-                yield model.network_changed
-                sh.waited_days += env.now - t0
+                yield from self._hold(sh)
                 if sh.qty == 0:
                     self.held[at].discard(sh)
                     return self._lost(sh)
@@ -125,9 +123,7 @@ class Transport:
             self.held[at].add(sh)
             sh.held_at = at
             while node.closed:
-                t0 = env.now
-                yield model.network_changed
-                sh.waited_days += env.now - t0
+                yield from self._hold(sh)
             if sh.qty == 0:
                 self.held[at].discard(sh)
                 return self._lost(sh)
@@ -143,6 +139,12 @@ class Transport:
         self.in_transit.discard(sh)
         sh.held_at = None
         model.deliver(sh)
+
+    def _hold(self, sh: Shipment):
+        """Wait for the next change of any disruption; count the days waited."""
+        t0 = self.env.now
+        yield self.model.network_changed
+        sh.waited_days += self.env.now - t0
 
     def _lost(self, sh: Shipment) -> None:
         self.in_transit.discard(sh)

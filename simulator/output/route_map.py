@@ -410,6 +410,25 @@ def _panel(ax: Axes, data: ResultsData, policy: str, placed, legs, paths, target
     ]
 
 
+def _target_handle(color):
+    """Legend entry for a node or leg hit by a disruption: a ring on a thick faded line."""
+    from matplotlib.lines import Line2D
+
+    return Line2D(
+        [],
+        [],
+        marker="o",
+        ms=12,
+        mfc="none",
+        mec=color,
+        mew=2,
+        ls="-",
+        color=color,
+        lw=5,
+        alpha=0.5,
+    )
+
+
 def _legend_entries(sc, placed, legs, paths, targets, no_flows: bool) -> tuple[list, list]:
     """Legend handles and labels: modes, flow width, node kinds present, disruption marks."""
     from matplotlib.lines import Line2D
@@ -435,37 +454,9 @@ def _legend_entries(sc, placed, legs, paths, targets, no_flows: bool) -> tuple[l
         )
         labels.append(k.replace("_", " "))
     if targets.scheduled_nodes & set(placed) or targets.scheduled_legs & set(paths):
-        handles.append(
-            Line2D(
-                [],
-                [],
-                marker="o",
-                ms=12,
-                mfc="none",
-                mec=SCHEDULED_COLOR,
-                mew=2,
-                ls="-",
-                color=SCHEDULED_COLOR,
-                lw=5,
-                alpha=0.5,
-            )
-        )
+        handles.append(_target_handle(SCHEDULED_COLOR))
         labels.append("hit by a scheduled disruption")
     if targets.random_nodes & set(placed) or targets.random_legs & set(paths):
-        handles.append(
-            Line2D(
-                [],
-                [],
-                marker="o",
-                ms=12,
-                mfc="none",
-                mec=RANDOM_COLOR,
-                mew=2,
-                ls="-",
-                color=RANDOM_COLOR,
-                lw=5,
-                alpha=0.5,
-            )
-        )
+        handles.append(_target_handle(RANDOM_COLOR))
         labels.append("hit by a random disruption")
     return handles, labels
