@@ -79,7 +79,11 @@ class ReplicationModel:
 
         self.episodes: list[Episode] = draw_calendar(sc, self.streams)
         self.transport = Transport(self)
-        self.sites = {sid: SiteRuntime(self, sid, s, self.days) for sid, s in sc.sites.items()}
+        overrides = sc.sourcing[policy].inventory or {}
+        self.sites = {
+            sid: SiteRuntime(self, sid, s, self.days, overrides.get(sid))
+            for sid, s in sc.sites.items()
+        }
         pairs = [(s, site) for site in sc.sites for s in self._policy_supplier_ids()]
         trigger = getattr(sc.sourcing[policy], "delay_trigger_days", None)
         self.status = SupplyStatus(self, pairs, delay_trigger=trigger)

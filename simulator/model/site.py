@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..policies.inventory import InventoryRule, initial_on_hand, make_inventory_rule
-from ..scenario.schema import SiteNode, Unmet
+from ..scenario.schema import InventoryPolicy, SiteNode, Unmet
 from .ledger import SiteLedger
 
 if TYPE_CHECKING:
@@ -19,14 +19,22 @@ class SiteRuntime:
     """Inventory state of one site. Levels in units; inventory position = on hand + on order −
     backorders."""
 
-    def __init__(self, model: ReplicationModel, sid: str, spec: SiteNode, days: int):
+    def __init__(
+        self,
+        model: ReplicationModel,
+        sid: str,
+        spec: SiteNode,
+        days: int,
+        inventory: InventoryPolicy | None = None,
+    ):
         self.model = model
         self.env = model.env
         self.id = sid
         self.spec = spec
-        self.rule: InventoryRule = make_inventory_rule(spec.inventory, spec.demand.mean_per_day)
+        policy = inventory or spec.inventory  # a sourcing policy may bring its own
+        self.rule: InventoryRule = make_inventory_rule(policy, spec.demand.mean_per_day)
         self.backorders = spec.unmet == Unmet.BACKORDER
-        self.on_hand = initial_on_hand(spec.inventory, self.rule)
+        self.on_hand = initial_on_hand(policy, self.rule)
         self.initial_on_hand = self.on_hand
         self.on_order = 0
         self.backlog: deque[list[int]] = deque()  # [day demanded, units outstanding]

@@ -259,11 +259,33 @@ def _check_shares(v: _View, path: str, shares: Any) -> list[Problem]:
     return out
 
 
+def _site_refs(v: _View, path: str, per_site: Any) -> list[Problem]:
+    """Keys of a per-site mapping (a policy's inventory overrides) must name sites."""
+    if not isinstance(per_site, Mapping) or not v.nodes_usable:
+        return []
+    out = []
+    for sid in per_site:
+        if not isinstance(sid, str):
+            continue
+        if sid not in v.node_ids:
+            out.append(_unknown(f"{path}.{sid}", "site", sid, v.sites))
+        elif v.kinds.get(sid) not in (None, NodeKind.SITE):
+            out.append(
+                Problem(
+                    f"{path}.{sid}",
+                    f"'{sid}' is a {v.kinds[sid]}, not a site",
+                    f"name a node with kind: site ({', '.join(sorted(v.sites)[:4])})",
+                )
+            )
+    return out
+
+
 def _check_sourcing(v: _View) -> list[Problem]:
     out = []
     for name, pol in v.sourcing.items():
         base = f"sourcing.{name}"
         kind = pol.get("kind")
+        out += _site_refs(v, f"{base}.inventory", pol.get("inventory"))
         if kind == "single":
             out += _supplier_ref(v, f"{base}.supplier", pol.get("supplier"))
         elif kind in ("split", "adaptive_split"):

@@ -228,21 +228,29 @@ class Leg(_Spec):
 # --------------------------------------------------------------------------- sourcing
 
 
-class Single(_Spec):
+class _SourcingSpec(_Spec):
+    inventory: dict[str, InventoryPolicy] | None = Field(
+        None,
+        description="inventory policy per site id to use with this sourcing policy, instead of "
+        "the site's own (e.g. leaner stock when sourcing is diversified)",
+    )
+
+
+class Single(_SourcingSpec):
     """Every order to one supplier."""
 
     kind: Literal["single"]
     supplier: str
 
 
-class Split(_Spec):
+class Split(_SourcingSpec):
     """Fixed shares (summing to 1); cumulative units track the shares."""
 
     kind: Literal["split"]
     shares: dict[str, Fraction]
 
 
-class AdaptiveSplit(_Spec):
+class AdaptiveSplit(_SourcingSpec):
     """Shares re-normalised over suppliers whose supply path is usable, after a detection delay."""
 
     kind: Literal["adaptive_split"]
@@ -257,7 +265,7 @@ class AdaptiveSplit(_Spec):
     move_queued_orders: bool = False
 
 
-class PrimaryBackup(_Spec):
+class PrimaryBackup(_SourcingSpec):
     """Contingent sourcing: the primary, and backups once it has been down past the delay."""
 
     kind: Literal["primary_backup"]
