@@ -106,6 +106,37 @@ def replication_figures(r: ReplicationResult, sc: Scenario) -> dict[str, float]:
     return figures
 
 
+SITE_FIGURES = (
+    "fill_rate",
+    "cycle_service_level",
+    "unmet_demand",
+    "lost_sales",
+    "backorders",
+    "on_hand_avg",
+)
+
+
+def site_figures(r: ReplicationResult) -> list[dict[str, float | str]]:
+    """Service and stock figures of each site on its own (sites compete for suppliers)."""
+    w = _window(r)
+    rows = []
+    for site, a in r.sites.items():
+        demand = float(a["demand"][w].sum())
+        met = float(a["met"][w].sum())
+        rows.append(
+            {
+                "site": site,
+                "fill_rate": met / demand if demand > 0 else 1.0,
+                "cycle_service_level": float((a["met"][w] >= a["demand"][w]).mean()),
+                "unmet_demand": demand - met,
+                "lost_sales": float(a["lost"][w].sum()),
+                "backorders": float(a["backlog_avg"][w].mean()),
+                "on_hand_avg": float(a["on_hand_avg"][w].mean()),
+            }
+        )
+    return rows
+
+
 def episode_figures(
     service: np.ndarray,
     backlog_end: np.ndarray,

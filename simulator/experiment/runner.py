@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from ..analysis.metrics import SITE_FIGURES
 from ..analysis.statistics import paired_differences, summarize, t_interval
 from ..errors import UsageError
 from ..scenario.schema import Scenario
@@ -74,6 +75,7 @@ class RunResult:
     wall_seconds: float
     jobs: int
     events: int
+    sites: pd.DataFrame = field(default_factory=pd.DataFrame)  # policy × replication × site
     summary: pd.DataFrame = field(init=False)
     paired: pd.DataFrame = field(init=False)
 
@@ -87,6 +89,13 @@ class RunResult:
             for (policy, scope), g in ep.groupby(["policy", "scope"], sort=False):
                 s = summarize(g.assign(policy=policy), EPISODE_FIGURES)
                 s.insert(1, "scope", scope)
+                rows.append(s)
+            self.summary = pd.concat([self.summary, *rows], ignore_index=True)
+        if not self.sites.empty and self.sites["site"].nunique() > 1:
+            rows = []
+            for (policy, site), g in self.sites.groupby(["policy", "site"], sort=False):
+                s = summarize(g.assign(policy=policy), list(SITE_FIGURES))
+                s.insert(1, "scope", f"site:{site}")
                 rows.append(s)
             self.summary = pd.concat([self.summary, *rows], ignore_index=True)
         self.paired = paired_differences(self.replications, REPLICATION_FIGURES, self.baseline)
@@ -230,10 +239,14 @@ def _halfwidth(values: list[float]) -> float:
 def _assemble(sc, seed, names, baseline, outputs, wall, jobs) -> RunResult:
     order = {p: i for i, p in enumerate(names)}
     keys = sorted(outputs, key=lambda k: (k.point, order[k.policy], k.replication))
-    rep_rows, episode_rows, flows = [], [], []
+    rep_rows, episode_rows, flows, site_rows = [], [], [], []
     for k in keys:
         out = outputs[k]
         rep_rows.append(replication_row(sc.name, seed, out))
+        site_rows.extend(
+            {"scenario": sc.name, "policy": k.policy, "replication": k.replication, **row}
+            for row in out.sites
+        )
         episode_rows.extend({"scenario": sc.name, **e} for e in out.episodes)
         flows.extend(
             {"policy": k.policy, "replication": k.replication, "leg": leg, "units": u}
@@ -249,7 +262,18 @@ def _assemble(sc, seed, names, baseline, outputs, wall, jobs) -> RunResult:
     )
     events = int(reps["events"].sum()) if len(reps) else 0
     return RunResult(
-        sc, seed, names, baseline, reps, episodes, timeseries, leg_flows, wall, jobs, events
+        sc,
+        seed,
+        names,
+        baseline,
+        reps,
+        episodes,
+        timeseries,
+        leg_flows,
+        wall,
+        jobs,
+        events,
+        sites=pd.DataFrame(site_rows),
     )
 
 

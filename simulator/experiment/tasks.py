@@ -6,11 +6,17 @@ worker (initializer), so tasks carry only their keys.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..analysis.metrics import daily_service, episode_rows, replication_figures, site_totals
+from ..analysis.metrics import (
+    daily_service,
+    episode_rows,
+    replication_figures,
+    site_figures,
+    site_totals,
+)
 from ..model.replication import run_replication
 from ..network.graph import Network
 from ..scenario.schema import Scenario
@@ -35,6 +41,7 @@ class TaskOutput:
     backlog: np.ndarray  # units at day end
     leg_units: dict[str, int]
     events: int
+    sites: list[dict] = field(default_factory=list)  # per-site figures
 
 
 _WORKER: dict[int, tuple[Scenario, Network]] = {}
@@ -63,4 +70,5 @@ def simulate(key: TaskKey, seed: int) -> TaskOutput:
         backlog=tot["backlog_end"].astype(np.float32),
         leg_units=r.leg_units,
         events=r.events,
+        sites=site_figures(r),
     )

@@ -490,9 +490,7 @@ def policy_comparison(data: ResultsData) -> Figure:
         ("unmet_demand", "Unmet demand (units per replication)", 1.0),
         ("cost_per_unit", f"Cost per unit delivered ({cur}/unit)".replace(" (/unit)", ""), 1.0),
     ]
-    scopes = disruption_order(
-        data, [s for s in dict.fromkeys(data.summary["scope"]) if s != "replication"]
-    )
+    scopes = disruption_order(data, disruption_scopes(data.summary))
     with _style():
         n_bottom = max(len(scopes) * len(pols), 1)
         fig = new_figure(WIDTH, 2.3 + 0.32 * len(pols) + (0.8 + 0.22 * n_bottom if scopes else 0))
@@ -531,6 +529,15 @@ def policy_comparison(data: ResultsData) -> Figure:
         )
         _policy_legend(fig, data, pols)
     return fig
+
+
+def disruption_scopes(summary) -> list[str]:
+    """Summary scopes that are disruptions (not 'replication', not 'site:<id>')."""
+    return [
+        x
+        for x in dict.fromkeys(summary["scope"])
+        if x != "replication" and not str(x).startswith("site:")
+    ]
 
 
 def disruption_order(data: ResultsData, ids: list[str]) -> list[str]:

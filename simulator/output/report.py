@@ -214,10 +214,10 @@ def _paired_table(data: ResultsData) -> str:
 
 
 def _disruption_table(data: ResultsData) -> str:
-    from .plots import disruption_order
+    from .plots import disruption_order, disruption_scopes
 
     s = data.summary
-    scopes = disruption_order(data, [x for x in dict.fromkeys(s["scope"]) if x != "replication"])
+    scopes = disruption_order(data, disruption_scopes(s))
     if not scopes:
         return "<p class='note'>This scenario has no disruption episodes.</p>"
     described = {}

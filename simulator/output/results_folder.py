@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from ..experiment.runner import RunResult
     from ..scenario.schema import Scenario
 
-TABLES = ("summary", "replications", "episodes", "paired", "timeseries", "leg_flows")
+TABLES = ("summary", "replications", "sites", "episodes", "paired", "timeseries", "leg_flows")
 LIBRARIES = ("simpy", "numpy", "networkx", "pandas", "scipy", "pydantic", "matplotlib", "pyarrow")
 
 
