@@ -71,7 +71,7 @@ def test_run_never_overwrites_without_force(tiny_data, tmp_path):
         == 0
     )
     before = (out / "summary.csv").read_bytes()
-    p = diversim(
+    again = [
         "run",
         str(path),
         "-n",
@@ -83,25 +83,11 @@ def test_run_never_overwrites_without_force(tiny_data, tmp_path):
         "--seed",
         "5",
         "--no-report",
-        cwd=tmp_path,
-    )
+    ]
+    p = diversim(*again, cwd=tmp_path)
     assert p.returncode == 2 and "--force" in p.stderr and "Traceback" not in p.stderr
     assert (out / "summary.csv").read_bytes() == before
-    p = diversim(
-        "run",
-        str(path),
-        "-n",
-        "2",
-        "-j",
-        "1",
-        "--out",
-        str(out),
-        "--seed",
-        "5",
-        "--force",
-        "--no-report",
-        cwd=tmp_path,
-    )
+    p = diversim(*again, "--force", cwd=tmp_path)
     assert p.returncode == 0, p.stderr
     assert (out / "summary.csv").read_bytes() != before
 

@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from simulator import run_replication, scenario_from_dict
+from simulator.scenario.distributions import DISTRIBUTION_NAMES
 
 COUNTRIES = ("CN", "VN", "MX")
 
@@ -21,21 +22,7 @@ COUNTRIES = ("CN", "VN", "MX")
 @st.composite
 def time_dist(draw, low: float = 0.0, high: float = 6.0):
     """A transit, handling or lead time in days, from one of several distributions."""
-    kind = draw(
-        st.sampled_from(
-            [
-                "fixed",
-                "uniform",
-                "triangular",
-                "exponential",
-                "normal",
-                "lognormal",
-                "gamma",
-                "poisson",
-                "empirical",
-            ]
-        )
-    )
+    kind = draw(st.sampled_from(list(DISTRIBUTION_NAMES)))
     a = draw(st.floats(low, high, allow_nan=False).map(lambda x: round(x, 2)))
     b = draw(st.floats(low, high, allow_nan=False).map(lambda x: round(x, 2)))
     lo, hi = min(a, b), max(a, b)
