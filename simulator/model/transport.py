@@ -53,6 +53,7 @@ class Transport:
         }
         self.held: dict[str, set[Shipment]] = {nid: set() for nid in sc.nodes}
         self.in_transit: set[Shipment] = set()
+        self._suffix_days: dict[tuple[tuple[str, ...], int], float] = {}
 
     # ---------------------------------------------------------------- route availability
     def _open_from(self, route: Route, i: int) -> bool:
@@ -69,6 +70,44 @@ class Transport:
                 return r
         return None
 
+    # ---------------------------------------------------------------- waiting or detouring
+    def _remaining_days(self, route: Route, i: int) -> float:
+        """Mean days from the node at index ``i`` of ``route`` to its end (transit + handling)."""
+        key = (route.legs, i)
+        days = self._suffix_days.get(key)
+        if days is None:
+            days = self.model.network.make_route(route.legs[i:]).mean_days
+            self._suffix_days[key] = days
+        return days
+
+    def _expected_reopen(self, route: Route, i: int) -> float:
+        """When every closure on the rest of ``route`` is expected to be over (days).
+
+        A scheduled closure ends when announced; a random one is expected to last its mean
+        duration from its start (at least until now).
+        """
+        model, now = self.model, self.env.now
+        states = [model.leg_state[lid] for lid in route.legs[i:]]
+        states += [model.node_state[nid] for nid in route.nodes[i + 1 : -1]]
+        reopen = now
+        for st in states:
+            for ep in st.active:
+                if not (ep.effect.closed or ep.effect.capacity_factor == 0):
+                    continue
+                timing = model.scenario.disruptions[ep.disruption].timing
+                if timing.kind == "scheduled":
+                    end = ep.end
+                else:
+                    end = max(now, ep.start + timing.duration_days.mean)
+                reopen = max(reopen, end)
+        return reopen
+
+    def detour_pays(self, route: Route, i: int, alt: Route) -> bool:
+        """Whether ``alt`` (from the current node) is expected to arrive before waiting for the
+        blocked ``route`` to reopen and then following it."""
+        by_waiting = self._expected_reopen(route, i) + self._remaining_days(route, i)
+        return self.env.now + alt.mean_days < by_waiting
+
     # ---------------------------------------------------------------- the journey
     def send(self, shipment: Shipment) -> None:
         self.in_transit.add(shipment)
@@ -78,8 +117,12 @@ class Transport:
         model, env = self.model, self.env
         site_id = sh.order.site
         reroute = model.scenario.sites[site_id].reroute
+        weigh = reroute == "when_faster"
         at = sh.order.supplier
-        route = self.best_open(at, site_id) or model.network.routes(at, site_id)[0]
+        first = model.network.routes(at, site_id)[0]
+        route = self.best_open(at, site_id) or first
+        if weigh and route is not first and not self.detour_pays(first, 0, route):
+            route = first  # wait for the reopening: the detour would arrive later
         sh.route = route
         i = 0
         node_state, leg_state = model.node_state, model.leg_state
@@ -87,7 +130,11 @@ class Transport:
         while i < len(route.legs):
             if reroute and not self._open_from(route, i):
                 alt = self.best_open(at, site_id)
-                if alt is not None and alt.legs != route.legs[i:]:
+                if (
+                    alt is not None
+                    and alt.legs != route.legs[i:]
+                    and (not weigh or self.detour_pays(route, i, alt))
+                ):
                     route, i = alt, 0
                     sh.route = route
                     sh.rerouted += 1

@@ -202,8 +202,11 @@ class SiteNode(_NodeBase):
     inventory: InventoryPolicy
     unmet: Unmet = Unmet.BACKORDER
     routing: Routing = Routing.FASTEST
-    reroute: bool = Field(
-        True, description="re-route shipments around closures from where they are"
+    reroute: bool | Literal["when_faster"] = Field(
+        True,
+        description="true: re-route shipments around closures from where they are; "
+        "when_faster: only when the detour is expected to arrive before waiting for the "
+        "reopening would; false: keep the route and wait",
     )
     shortage_penalty_per_unit: NonNegative = 0.0
     routes: dict[str, list[list[str]]] | None = Field(

@@ -31,7 +31,7 @@ HORIZON = 200
 def corridor(
     disruptions: dict | None = None,
     *,
-    reroute: bool = False,
+    reroute: bool | str = False,
     cape: bool = False,
     routing: str = "fastest",
     p2_capacity: float | None = None,
