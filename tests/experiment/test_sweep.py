@@ -215,3 +215,88 @@ def test_cli_sweep_design_file_and_plots(tiny_data, tmp_path):
         png = out / "plots" / f"{stem}.png"
         assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 5000
         assert (out / "plots" / f"{stem}.svg").read_text().lstrip().startswith("<?xml")
+
+
+@pytest.mark.slow
+def test_cli_sweep_on_a_dask_scheduler_address(tiny_data, tmp_path):
+    """`--executor dask --dask-scheduler tcp://…` runs on an existing cluster and gives the same
+    summary as local processes."""
+    from dask.distributed import LocalCluster
+
+    path = tmp_path / "tiny.yaml"
+    path.write_text(yaml.safe_dump(tiny_data, sort_keys=False))
+    args = ["--grid", f"{DURATION}=3,9", "-n", "2", "--no-report", "-q"]
+    env = {**os.environ, "MPLBACKEND": "Agg"}
+    with LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=None) as cluster:
+        p = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "simulator",
+                "sweep",
+                str(path),
+                "--executor",
+                "dask",
+                "--dask-scheduler",
+                cluster.scheduler_address,
+                "--out",
+                str(tmp_path / "d"),
+                *args,
+            ],
+            capture_output=True,
+            text=True,
+            env=env,
+        )
+    assert p.returncode == 0, p.stderr
+    q = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "simulator",
+            "sweep",
+            str(path),
+            "-j",
+            "1",
+            "--out",
+            str(tmp_path / "l"),
+            *args,
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    assert q.returncode == 0, q.stderr
+    assert (tmp_path / "d" / "summary.csv").read_bytes() == (
+        tmp_path / "l" / "summary.csv"
+    ).read_bytes()
+
+
+def test_unreachable_dask_scheduler_is_a_clear_error(tiny_data, tmp_path):
+    path = tmp_path / "tiny.yaml"
+    path.write_text(yaml.safe_dump(tiny_data, sort_keys=False))
+    p = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "simulator",
+            "sweep",
+            str(path),
+            "--grid",
+            f"{DURATION}=3",
+            "-n",
+            "1",
+            "--executor",
+            "dask",
+            "--dask-scheduler",
+            "tcp://127.0.0.1:9",
+            "--out",
+            str(tmp_path / "o"),
+            "-q",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert p.returncode == 2, p.stderr
+    assert "cannot reach the Dask scheduler at tcp://127.0.0.1:9" in p.stderr
+    assert "Traceback" not in p.stderr
