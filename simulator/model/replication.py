@@ -9,7 +9,7 @@ import simpy
 
 from ..network.graph import Network
 from ..policies.sourcing import BACKUP, make_sourcing
-from ..scenario.schema import PASS_THROUGH_KINDS, NodeKind, Scenario
+from ..scenario.schema import Scenario
 from .calendar import Episode, draw_calendar
 from .demand import draw_demand
 from .randomness import Streams
@@ -339,4 +339,4 @@ def run_replication(
     return ReplicationModel(scenario, policy, replication, seed, network, point).run()
 
 
-__all__ = ["PASS_THROUGH_KINDS", "NodeKind", "ReplicationModel", "run_replication"]
+__all__ = ["ReplicationModel", "run_replication"]
