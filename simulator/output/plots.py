@@ -286,23 +286,16 @@ def service_over_time(data: ResultsData) -> Figure:
             g = ts[ts["policy"] == p].sort_values("day")
             c = data.colors[p]
             _shade_time(ax, data, horizon)
-            ax.fill_between(
+            _band_and_mean(
+                ax,
                 g["day"],
                 _percent(g["service_p05"]),
                 _percent(g["service_p95"]),
-                color=c,
-                alpha=0.22,
-                lw=0,
-                step="mid",
-            )
-            ax.plot(
-                g["day"],
                 _percent(g["service_mean"]),
-                color=c,
+                c,
                 lw=1.3,
                 gid=p,
                 label=mpl_text(p),
-                drawstyle="steps-mid",
             )
             ax.axhline(
                 _percent(thr),
@@ -381,21 +374,14 @@ def inventory_over_time(data: ResultsData) -> Figure:
                 g = ts[ts["policy"] == p].sort_values("day")
                 c = data.colors[p]
                 _shade_time(ax, data, horizon)
-                ax.fill_between(
+                _band_and_mean(
+                    ax,
                     g["day"],
                     g[f"{series}_p05"],
                     g[f"{series}_p95"],
-                    color=c,
-                    alpha=0.22,
-                    lw=0,
-                    step="mid",
-                )
-                ax.plot(
-                    g["day"],
                     g[f"{series}_mean"],
-                    color=c,
+                    c,
                     lw=1.2,
-                    drawstyle="steps-mid",
                     gid=f"{series}:{p}",
                     label=mpl_text(p),
                 )
@@ -529,6 +515,12 @@ def policy_comparison(data: ResultsData) -> Figure:
         )
         _policy_legend(fig, data, pols)
     return fig
+
+
+def _band_and_mean(ax, day, low, high, mean, color, *, lw: float, gid: str, label: str) -> None:
+    """A 5–95% band across replications and the mean line over it, both day-stepped."""
+    ax.fill_between(day, low, high, color=color, alpha=0.22, lw=0, step="mid")
+    ax.plot(day, mean, color=color, lw=lw, gid=gid, label=label, drawstyle="steps-mid")
 
 
 def disruption_scopes(summary) -> list[str]:

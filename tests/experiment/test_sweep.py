@@ -17,6 +17,14 @@ from simulator.errors import ScenarioError, UsageError
 from simulator.experiment.designs import grid, latin_hypercube, parse_grid_option
 from simulator.experiment.parameters import apply_parameters
 
+
+def cli(*args: str, **kw) -> subprocess.CompletedProcess:
+    """``python -m simulator ARGS`` with its output captured (text)."""
+    return subprocess.run(
+        [sys.executable, "-m", "simulator", *args], capture_output=True, text=True, **kw
+    )
+
+
 DURATION = "disruptions.suez_block.timing.duration_days"
 COVER = "nodes.dc.inventory.order_up_to_days_of_cover"
 
@@ -149,21 +157,7 @@ def test_cli_sweep_fails_fast_on_bad_path_or_value(tiny_data, tmp_path):
         (f"{DURATION}", "PATH=V1,V2"),
     ):
         t0 = time.time()
-        p = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "simulator",
-                "sweep",
-                str(path),
-                "--grid",
-                grid_opt,
-                "--out",
-                str(tmp_path / "o"),
-            ],
-            capture_output=True,
-            text=True,
-        )
+        p = cli("sweep", str(path), "--grid", grid_opt, "--out", str(tmp_path / "o"))
         assert p.returncode == 2, (grid_opt, p.stderr)
         assert expect in p.stderr and "Traceback" not in p.stderr
         assert not (tmp_path / "o").exists()  # nothing simulated, nothing written
@@ -190,23 +184,16 @@ def test_cli_sweep_design_file_and_plots(tiny_data, tmp_path):
         )
     )
     out = tmp_path / "sw"
-    p = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "simulator",
-            "sweep",
-            str(path),
-            "--design",
-            str(design),
-            "--out",
-            str(out),
-            "-j",
-            "2",
-            "-q",
-        ],
-        capture_output=True,
-        text=True,
+    p = cli(
+        "sweep",
+        str(path),
+        "--design",
+        str(design),
+        "--out",
+        str(out),
+        "-j",
+        "2",
+        "-q",
         env={**os.environ, "MPLBACKEND": "Agg"},
     )
     assert p.returncode == 0, p.stderr
@@ -228,43 +215,20 @@ def test_cli_sweep_on_a_dask_scheduler_address(tiny_data, tmp_path):
     args = ["--grid", f"{DURATION}=3,9", "-n", "2", "--no-report", "-q"]
     env = {**os.environ, "MPLBACKEND": "Agg"}
     with LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=None) as cluster:
-        p = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "simulator",
-                "sweep",
-                str(path),
-                "--executor",
-                "dask",
-                "--dask-scheduler",
-                cluster.scheduler_address,
-                "--out",
-                str(tmp_path / "d"),
-                *args,
-            ],
-            capture_output=True,
-            text=True,
+        p = cli(
+            "sweep",
+            str(path),
+            "--executor",
+            "dask",
+            "--dask-scheduler",
+            cluster.scheduler_address,
+            "--out",
+            str(tmp_path / "d"),
+            *args,
             env=env,
         )
     assert p.returncode == 0, p.stderr
-    q = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "simulator",
-            "sweep",
-            str(path),
-            "-j",
-            "1",
-            "--out",
-            str(tmp_path / "l"),
-            *args,
-        ],
-        capture_output=True,
-        text=True,
-        env=env,
-    )
+    q = cli("sweep", str(path), "-j", "1", "--out", str(tmp_path / "l"), *args, env=env)
     assert q.returncode == 0, q.stderr
     assert (tmp_path / "d" / "summary.csv").read_bytes() == (
         tmp_path / "l" / "summary.csv"
@@ -274,27 +238,20 @@ def test_cli_sweep_on_a_dask_scheduler_address(tiny_data, tmp_path):
 def test_unreachable_dask_scheduler_is_a_clear_error(tiny_data, tmp_path):
     path = tmp_path / "tiny.yaml"
     path.write_text(yaml.safe_dump(tiny_data, sort_keys=False))
-    p = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "simulator",
-            "sweep",
-            str(path),
-            "--grid",
-            f"{DURATION}=3",
-            "-n",
-            "1",
-            "--executor",
-            "dask",
-            "--dask-scheduler",
-            "tcp://127.0.0.1:9",
-            "--out",
-            str(tmp_path / "o"),
-            "-q",
-        ],
-        capture_output=True,
-        text=True,
+    p = cli(
+        "sweep",
+        str(path),
+        "--grid",
+        f"{DURATION}=3",
+        "-n",
+        "1",
+        "--executor",
+        "dask",
+        "--dask-scheduler",
+        "tcp://127.0.0.1:9",
+        "--out",
+        str(tmp_path / "o"),
+        "-q",
         timeout=120,
     )
     assert p.returncode == 2, p.stderr
