@@ -83,12 +83,12 @@ def replication_figures(r: ReplicationResult, sc: Scenario) -> dict[str, float]:
     through: Counter = Counter()
     lo, hi = r.warmup_days, r.horizon_days
     for sh in r.shipments:
-        supplier, delivered, arrived, chokes = sh[1], sh[5], sh[8], sh[10]
-        if not (lo <= arrived < hi) or delivered <= 0:
+        delivered = sh.units_delivered
+        if not (lo <= sh.arrived_at < hi) or delivered <= 0:
             continue
-        by_supplier[supplier] += delivered
-        by_country[sc.nodes[supplier].country] += delivered
-        passed = tuple(sorted(set(chokes)))
+        by_supplier[sh.supplier] += delivered
+        by_country[sc.nodes[sh.supplier].country] += delivered
+        passed = tuple(sorted(set(sh.chokepoints)))
         by_corridor[passed or (NO_CHOKEPOINT,)] += delivered
         for c in passed:
             through[c] += delivered

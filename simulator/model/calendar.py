@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..scenario.schema import Disruption, Effect, RandomTiming, Scenario, Season
+from ..scenario.schema import Disruption, Effect, RandomTiming, Scenario, Scheduled, Season
 from .randomness import Streams
 
 YEAR_DAYS = 365.0
@@ -95,7 +95,7 @@ def draw_calendar(sc: Scenario, streams: Streams, horizon: float | None = None) 
         nodes, legs = resolve_target(sc, d)
         target = d.target.describe()
         timing = d.timing
-        if timing.kind == "scheduled":
+        if isinstance(timing, Scheduled):
             if timing.start_day < horizon:
                 episodes.append(
                     Episode(

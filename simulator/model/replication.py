@@ -8,17 +8,31 @@ import numpy as np
 import simpy
 
 from ..network.graph import Network
-from ..policies.sourcing import BACKUP, make_sourcing
+from ..policies.sourcing import make_sourcing
 from ..scenario.schema import Scenario
+from ..scenario.types import OrderRole
+from . import trace as tr
 from .calendar import Episode, draw_calendar
 from .demand import draw_demand
 from .randomness import Streams
-from .results import COST_CATEGORIES, ReplicationResult
+from .results import COST_CATEGORIES, ReplicationResult, ShipmentRecord
 from .site import SiteRuntime
 from .state import ElementState, FluidServer
 from .supplier import Order, SupplierRuntime
 from .supply_status import SupplyStatus
 from .transport import Shipment, Transport
+
+
+class CountingEnvironment(simpy.Environment):
+    """A SimPy environment that counts the events it schedules (the model's work measure)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.scheduled = 0
+
+    def schedule(self, event, priority=simpy.events.NORMAL, delay=0) -> None:
+        self.scheduled += 1
+        super().schedule(event, priority, delay)
 
 
 class _UrgentTimeout(simpy.events.Event):
@@ -38,7 +52,11 @@ class _UrgentTimeout(simpy.events.Event):
 
 
 class ReplicationModel:
-    """Wires suppliers, transport, sites, the sourcing policy and the disruption calendar."""
+    """Wires suppliers, transport, sites, the sourcing policy and the disruption calendar.
+
+    One replication of one sourcing policy over ``scenario.horizon_days`` days. ``trace``, if
+    given, receives every :mod:`~simulator.model.trace` event as it happens.
+    """
 
     def __init__(
         self,
@@ -48,6 +66,7 @@ class ReplicationModel:
         seed: int | None = None,
         network: Network | None = None,
         point: int = 0,
+        trace: tr.Trace | None = None,
     ):
         sc = scenario
         if policy not in sc.sourcing:
@@ -60,7 +79,8 @@ class ReplicationModel:
         self.network = network or Network(sc)
         self.streams = Streams(self.seed, replication, point)
         self.days = int(sc.horizon_days)
-        self.env = simpy.Environment()
+        self.trace = trace
+        self.env = CountingEnvironment()
         self.network_changed = self.env.event()
 
         self.node_state = {
@@ -84,10 +104,10 @@ class ReplicationModel:
             sid: SiteRuntime(self, sid, s, self.days, overrides.get(sid))
             for sid, s in sc.sites.items()
         }
-        pairs = [(s, site) for site in sc.sites for s in self._policy_supplier_ids()]
-        trigger = getattr(sc.sourcing[policy], "delay_trigger_days", None)
-        self.status = SupplyStatus(self, pairs, delay_trigger=trigger)
-        self.sourcing = make_sourcing(sc.sourcing[policy], self.status)
+        spec = sc.sourcing[policy]
+        pairs = [(s, site) for site in sc.sites for s in spec.suppliers]
+        self.status = SupplyStatus(self, pairs, delay_trigger=spec.delay_trigger)
+        self.sourcing = make_sourcing(spec, self.status)
         warm = self.sourcing.warm_suppliers
         self.suppliers = {
             sid: SupplierRuntime(self, sid, spec, warm=sid in warm)
@@ -95,40 +115,43 @@ class ReplicationModel:
         }
 
         self.costs = {c: np.zeros(self.days) for c in COST_CATEGORIES}
-        self.shipments: list[tuple] = []
+        self.shipments: list[ShipmentRecord] = []
         self.leg_units: dict[str, int] = {lid: 0 for lid in sc.legs}
         self._order_id = 0
         self._shipment_id = 0
         self.ordered_units = 0
         self.destroyed_in_transit = 0
 
-    def _policy_supplier_ids(self) -> list[str]:
-        from ..scenario.checks import policy_suppliers
-
-        return policy_suppliers(self.scenario.sourcing[self.policy])
-
     def _day(self, t: float) -> int:
+        """The day index of time ``t`` (days), the last day for t at the horizon."""
         d = math.floor(t)
         return d if d < self.days else self.days - 1
 
     # ---------------------------------------------------------------- orders and flows
     def place_orders(self, site: str, qty: int) -> None:
-        for sid, units, role in self.sourcing.allocate(site, qty, self.env.now):
+        """Split a site's order of ``qty`` units by the sourcing policy and place the parts."""
+        parts = self.sourcing.allocate(site, qty, self.env.now)
+        if self.trace is not None:
+            self.trace(tr.OrderAllocated(self.env.now, site, qty, tuple(parts)))
+        for sid, units, role in parts:
             self._place(site, sid, units, role)
 
-    def _place(self, site: str, sid: str, units: int, role: str) -> None:
+    def _place(self, site: str, sid: str, units: int, role: OrderRole) -> None:
         spec = self.scenario.suppliers[sid]
         price = spec.unit_price * self.node_state[sid].cost_factor
-        if role == BACKUP:
+        if role is OrderRole.BACKUP:
             price *= 1.0 + self.sourcing.premium
         self._order_id += 1
         order = Order(self._order_id, site, sid, units, self.env.now, role, price)
         self.costs["purchase"][self._day(self.env.now)] += price * units
         self.ordered_units += units
+        if self.trace is not None:
+            self.trace(tr.OrderPlaced(self.env.now, order.id, site, sid, units, role, price))
         self.suppliers[sid].place(order)
 
     def move_orders(self, sid: str, site: str) -> None:
-        """Move a site's not-yet-started orders away from a supplier whose outage was detected."""
+        """Move a site's not-yet-started orders away from a supplier whose outage was detected:
+        their purchase is refunded and the units are placed again through the policy."""
         orders = self.suppliers[sid].withdraw(site)
         if not orders:
             return
@@ -138,26 +161,34 @@ class ReplicationModel:
             self.costs["purchase"][day] -= o.unit_price * o.qty
             self.ordered_units -= o.qty
             units += o.qty
+        if self.trace is not None:
+            ids = tuple(o.id for o in orders)
+            self.trace(tr.OrdersWithdrawn(self.env.now, site, sid, ids, units))
         self.place_orders(site, units)
 
     def dispatch(self, order: Order) -> None:
+        """A finished order leaves its supplier as one shipment."""
         self._shipment_id += 1
         self.transport.send(Shipment(self._shipment_id, order, order.qty, self.env.now))
 
     def add_transport_cost(self, amount: float, leg: str, units: int) -> None:
+        """Book ``amount`` (currency) of freight for ``units`` entering ``leg`` now."""
         self.costs["transport"][self._day(self.env.now)] += amount
         self.leg_units[leg] += units
 
     def deliver(self, sh: Shipment) -> None:
+        """A shipment reaches its site: the units become stock; the shipment is recorded."""
         self.sites[sh.order.site].receive(sh.qty)
-        chokepoints = tuple(
-            self.scenario.legs[lid].to_node
-            for lid in sh.legs_taken
-            if self.scenario.legs[lid].to_node in self.network.chokepoints
+        legs = self.scenario.legs
+        chokepoints = self.network.chokepoints
+        passed = tuple(
+            legs[lid].to_node for lid in sh.legs_taken if legs[lid].to_node in chokepoints
         )
         o = sh.order
+        now = self.env.now
+        taken = tuple(sh.legs_taken)
         self.shipments.append(
-            (
+            ShipmentRecord(
                 sh.id,
                 o.supplier,
                 o.site,
@@ -166,15 +197,18 @@ class ReplicationModel:
                 sh.qty,
                 o.placed_at,
                 sh.dispatched_at,
-                self.env.now,
-                tuple(sh.legs_taken),
-                chokepoints,
+                now,
+                taken,
+                passed,
                 sh.rerouted,
                 sh.waited_days,
             )
         )
+        if self.trace is not None:
+            self.trace(tr.ShipmentDelivered(now, sh.id, o.site, o.supplier, sh.qty, taken))
 
     def shipment_destroyed(self, sh: Shipment, units: int) -> None:
+        """``units`` of a shipment were destroyed on the way (they will never arrive)."""
         self.destroyed_in_transit += units
         self.sites[sh.order.site].lose_in_transit(units)
 
@@ -249,7 +283,7 @@ class ReplicationModel:
     def _episode_sites(self) -> dict[tuple[str, int], tuple[str, ...]]:
         """Sites each episode can affect under this policy (directly, via a supplier or route)."""
         out = {}
-        suppliers = self._policy_supplier_ids()
+        suppliers = self.scenario.sourcing[self.policy].suppliers
         touches: dict[str, set[str]] = {}
         for site in self.scenario.sites:
             elems = {site, *suppliers}
@@ -266,7 +300,8 @@ class ReplicationModel:
         return out
 
     def run(self) -> ReplicationResult:
-        env, _sc = self.env, self.scenario
+        """Simulate the whole horizon and return the replication's record."""
+        env = self.env
         env.process(self._disruption_driver())
         for sid, site in self.sites.items():
             times, qty = draw_demand(
@@ -304,10 +339,7 @@ class ReplicationModel:
             "final_on_order": float(sum(s.on_order for s in self.sites.values())),
             "met_total": float(sum(s.met_total for s in self.sites.values())),
         }
-        try:
-            events = next(self.env._eid)  # SimPy's event counter (events scheduled)
-        except AttributeError:  # pragma: no cover - other SimPy versions
-            events = 0
+        events = self.env.scheduled
         return ReplicationResult(
             scenario=sc.name,
             policy=self.policy,
@@ -334,9 +366,11 @@ def run_replication(
     seed: int | None = None,
     network: Network | None = None,
     point: int = 0,
+    trace: tr.Trace | None = None,
 ) -> ReplicationResult:
-    """Simulate one replication of one sourcing policy (seed defaults to the scenario's)."""
-    return ReplicationModel(scenario, policy, replication, seed, network, point).run()
+    """Simulate one replication of one sourcing policy (seed defaults to the scenario's);
+    ``trace`` receives every trace event (see :mod:`simulator.model.trace`)."""
+    return ReplicationModel(scenario, policy, replication, seed, network, point, trace).run()
 
 
 __all__ = ["ReplicationModel", "run_replication"]

@@ -6,29 +6,36 @@ Plain numpy arrays and tuples, gathered during the run; DataFrames are built onl
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
 
+from ..scenario.types import OrderRole
 from .calendar import Episode
 
 COST_CATEGORIES = ("purchase", "transport", "holding", "shortage", "reservation")
 
-SHIPMENT_COLUMNS = (
-    "shipment",
-    "supplier",
-    "site",
-    "role",
-    "units_ordered",
-    "units_delivered",
-    "ordered_at",
-    "dispatched_at",
-    "arrived_at",
-    "legs",
-    "chokepoints",
-    "rerouted",
-    "waited_days",
-)
+
+class ShipmentRecord(NamedTuple):
+    """One delivered shipment (times in days, quantities in units)."""
+
+    shipment: int
+    supplier: str
+    site: str
+    role: OrderRole
+    units_ordered: int
+    units_delivered: int
+    ordered_at: float
+    dispatched_at: float
+    arrived_at: float
+    legs: tuple[str, ...]
+    chokepoints: tuple[str, ...]  # chokepoint nodes passed, in order
+    rerouted: int  # times the shipment switched route on the way
+    waited_days: float  # days held at closures
+
+
+SHIPMENT_COLUMNS = ShipmentRecord._fields
 
 
 @dataclass
@@ -47,7 +54,7 @@ class ReplicationResult:
     warmup_days: int
     sites: dict[str, dict[str, np.ndarray]]
     costs: dict[str, np.ndarray]
-    shipments: list[tuple]
+    shipments: list[ShipmentRecord]
     episodes: list[Episode]
     episode_sites: dict[tuple[str, int], tuple[str, ...]]
     balance: dict[str, float]
@@ -75,6 +82,7 @@ class ReplicationResult:
         return df
 
     def shipment_frame(self) -> pd.DataFrame:
+        """One row per delivered shipment (the fields of :class:`ShipmentRecord`)."""
         df = pd.DataFrame(self.shipments, columns=list(SHIPMENT_COLUMNS))
         df.insert(0, "replication", self.replication)
         df.insert(0, "policy", self.policy)

@@ -7,8 +7,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..policies.inventory import InventoryRule, initial_on_hand, make_inventory_rule
-from ..scenario.schema import InventoryPolicy, SiteNode, Unmet
+from ..policies.inventory import InventoryPolicy, InventoryRule, initial_on_hand
+from ..scenario.schema import SiteNode
+from ..scenario.types import Unmet
+from . import trace as tr
 from .ledger import SiteLedger
 
 if TYPE_CHECKING:
@@ -32,7 +34,7 @@ class SiteRuntime:
         self.id = sid
         self.spec = spec
         policy = inventory or spec.inventory  # a sourcing policy may bring its own
-        self.rule: InventoryRule = make_inventory_rule(policy, spec.demand.mean_per_day)
+        self.rule: InventoryRule = policy.rule(spec.demand.mean_per_day)
         self.backorders = spec.unmet == Unmet.BACKORDER
         self.on_hand = initial_on_hand(policy, self.rule)
         self.initial_on_hand = self.on_hand
@@ -82,6 +84,8 @@ class SiteRuntime:
         a["met"][day] += met
         short = qty - met
         if short:
+            if self.model.trace is not None:
+                self.model.trace(tr.Stockout(self.env.now, self.id, short, self.backorders))
             if self.backorders:
                 self.backlog.append([day, short])
                 self.backlog_units += short

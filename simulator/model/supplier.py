@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ..scenario.schema import SupplierNode
+from ..scenario.types import OrderRole
 from .state import ElementState
 
 if TYPE_CHECKING:
@@ -25,7 +26,7 @@ class Order:
     supplier: str
     qty: int
     placed_at: float
-    role: str
+    role: OrderRole
     unit_price: float
     remaining: float = field(default=0.0)
     cancelled: bool = False

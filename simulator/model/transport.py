@@ -14,6 +14,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ..network.graph import Route
+from ..scenario.schema import Scheduled
+from ..scenario.types import Reroute
+from . import trace as tr
 from .supplier import Order
 
 if TYPE_CHECKING:
@@ -65,6 +68,7 @@ class Transport:
         return all(not nodes[nid].closed for nid in route.nodes[i + 1 : -1])
 
     def best_open(self, origin: str, site: str) -> Route | None:
+        """The best candidate route from ``origin`` to ``site`` with nothing closed on it."""
         for r in self.model.network.routes(origin, site):
             if self._open_from(r, 0):
                 return r
@@ -95,7 +99,7 @@ class Transport:
                 if not (ep.effect.closed or ep.effect.capacity_factor == 0):
                     continue
                 timing = model.scenario.disruptions[ep.disruption].timing
-                if timing.kind == "scheduled":
+                if isinstance(timing, Scheduled):
                     end = ep.end
                 else:
                     end = max(now, ep.start + timing.duration_days.mean)
@@ -110,20 +114,26 @@ class Transport:
 
     # ---------------------------------------------------------------- the journey
     def send(self, shipment: Shipment) -> None:
+        """Start a shipment's journey from its supplier now."""
         self.in_transit.add(shipment)
         self.env.process(self._travel(shipment))
 
     def _travel(self, sh: Shipment):
         model, env = self.model, self.env
         site_id = sh.order.site
-        reroute = model.scenario.sites[site_id].reroute
-        weigh = reroute == "when_faster"
+        rule = model.scenario.sites[site_id].reroute_rule
+        reroute = rule is not Reroute.NEVER
+        weigh = rule is Reroute.WHEN_FASTER
         at = sh.order.supplier
         first = model.network.routes(at, site_id)[0]
         route = self.best_open(at, site_id) or first
         if weigh and route is not first and not self.detour_pays(first, 0, route):
             route = first  # wait for the reopening: the detour would arrive later
         sh.route = route
+        trace = model.trace
+        if trace is not None:
+            o = sh.order
+            trace(tr.ShipmentDispatched(env.now, sh.id, o.id, site_id, at, sh.qty, route.legs))
         i = 0
         node_state, leg_state = model.node_state, model.leg_state
         legs = model.scenario.legs
@@ -138,12 +148,16 @@ class Transport:
                     route, i = alt, 0
                     sh.route = route
                     sh.rerouted += 1
+                    if trace is not None:
+                        trace(tr.ShipmentRerouted(env.now, sh.id, at, route.legs))
             lid = route.legs[i]
             nxt = route.nodes[i + 1]
             leg = leg_state[lid]
             # Nothing leaves a closed node either (a port that closed while the shipment waited
             # there for a leg, or the supplier's dock).
             if leg.closed or node_state[at].closed or (nxt != site_id and node_state[nxt].closed):
+                if trace is not None and sh.held_at != at:
+                    trace(tr.ShipmentHeld(env.now, sh.id, at, sh.qty))
                 sh.held_at = at
                 self.held[at].add(sh)
                 yield from self._hold(sh)
@@ -169,6 +183,8 @@ class Transport:
             node = node_state[at]
             self.held[at].add(sh)
             sh.held_at = at
+            if trace is not None and node.closed:
+                trace(tr.ShipmentHeld(env.now, sh.id, at, sh.qty))
             while node.closed:
                 yield from self._hold(sh)
             if sh.qty == 0:
@@ -208,4 +224,5 @@ class Transport:
         return total
 
     def units_in_transit(self) -> int:
+        """Units on their way: dispatched by a supplier and not yet delivered or destroyed."""
         return sum(sh.qty for sh in self.in_transit)

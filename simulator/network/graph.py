@@ -12,7 +12,8 @@ from itertools import islice
 
 import networkx as nx
 
-from ..scenario.schema import PASS_THROUGH_KINDS, Routing, Scenario
+from ..scenario.schema import Scenario
+from ..scenario.types import PASS_THROUGH_KINDS, Routing
 
 
 @dataclass(frozen=True)
@@ -37,7 +38,7 @@ class Network:
             self.graph.add_edge(("n", leg.from_node), ("l", lid))
             self.graph.add_edge(("l", lid), ("n", leg.to_node))
         self._cache: dict[tuple[str, str], tuple[Route, ...]] = {}
-        self.chokepoints = frozenset(nid for nid, n in sc.nodes.items() if n.kind == "chokepoint")
+        self.chokepoints = sc.chokepoints
 
     def _node_days(self, nid: str) -> float:
         node = self.scenario.nodes[nid]

@@ -1,6 +1,5 @@
-"""Sourcing and inventory policies as small strategy objects."""
+"""Sourcing and inventory policies: each kind's scenario spec and its runtime strategy.
 
-from .inventory import make_inventory_rule
-from .sourcing import make_sourcing
-
-__all__ = ["make_inventory_rule", "make_sourcing"]
+:mod:`.inventory` holds the inventory-policy kinds; :mod:`.sourcing` is a package with one
+module per sourcing-policy kind.
+"""

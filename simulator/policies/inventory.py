@@ -1,20 +1,27 @@
-"""Inventory policies at a site: how much to order at a review, given the inventory position.
+"""Inventory policies at a site: their scenario specs and the rules that size orders.
 
 Inventory position = on hand + on order − backorders (units). Levels given as days of cover are
-converted with the mean demand per day and rounded to the nearest unit.
+converted with the mean demand per day and rounded to the nearest unit. Each kind is a spec (what
+the scenario file says) with a ``rule`` method that turns it into a rule in units.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Annotated, Literal
 
-from ..scenario.schema import BaseStock, InventoryPolicy, SsPolicy
+from pydantic import Field, model_validator
+
+from ..scenario.types import NonNegative, Spec, one_of
 
 
 def _level(units: float | None, days: float | None, mean_per_day: float) -> int:
     value = units if units is not None else days * mean_per_day
     return math.floor(value + 0.5)
+
+
+# --------------------------------------------------------------------------- rules (units)
 
 
 @dataclass(frozen=True)
@@ -25,6 +32,7 @@ class BaseStockRule:
     review_period_days: float
 
     def order_quantity(self, position: float) -> int:
+        """Units to order at a review with inventory ``position`` (units)."""
         return max(0, int(self.order_up_to - position))
 
     @property
@@ -41,6 +49,7 @@ class SsRule:
     review_period_days: float
 
     def order_quantity(self, position: float) -> int:
+        """Units to order at a review with inventory ``position`` (units)."""
         if position <= self.reorder_point:
             return max(0, int(self.order_up_to - position))
         return 0
@@ -53,22 +62,66 @@ class SsRule:
 InventoryRule = BaseStockRule | SsRule
 
 
-def make_inventory_rule(spec: InventoryPolicy, mean_per_day: float) -> InventoryRule:
-    """Turn a scenario's inventory policy into a rule in units."""
-    if isinstance(spec, BaseStock):
+# --------------------------------------------------------------------------- specs
+
+
+class BaseStock(Spec):
+    """Order up to S every ``review_period_days`` (0 = continuous review)."""
+
+    kind: Literal["base_stock"]
+    order_up_to: NonNegative | None = Field(None, description="S, units")
+    order_up_to_days_of_cover: NonNegative | None = Field(None, description="S, days of demand")
+    review_period_days: NonNegative = 1.0
+    initial_on_hand: NonNegative | None = Field(None, description="units at t=0; default S")
+
+    @model_validator(mode="after")
+    def _levels(self) -> BaseStock:
+        one_of(self, "order_up_to", "order_up_to_days_of_cover")
+        return self
+
+    def rule(self, mean_per_day: float) -> BaseStockRule:
+        """This policy in units, for mean demand ``mean_per_day`` (units/day)."""
         return BaseStockRule(
-            _level(spec.order_up_to, spec.order_up_to_days_of_cover, mean_per_day),
-            spec.review_period_days,
+            _level(self.order_up_to, self.order_up_to_days_of_cover, mean_per_day),
+            self.review_period_days,
         )
-    assert isinstance(spec, SsPolicy)
-    return SsRule(
-        _level(spec.reorder_point, spec.reorder_point_days_of_cover, mean_per_day),
-        _level(spec.order_up_to, spec.order_up_to_days_of_cover, mean_per_day),
-        spec.review_period_days,
-    )
 
 
-def initial_on_hand(spec: InventoryPolicy, rule: InventoryRule) -> int:
+class SsPolicy(Spec):
+    """Reorder point s, order-up-to S: at a review with position <= s, order S − position."""
+
+    kind: Literal["s_S"]
+    reorder_point: NonNegative | None = None
+    reorder_point_days_of_cover: NonNegative | None = None
+    order_up_to: NonNegative | None = None
+    order_up_to_days_of_cover: NonNegative | None = None
+    review_period_days: NonNegative = 1.0
+    initial_on_hand: NonNegative | None = None
+
+    @model_validator(mode="after")
+    def _levels(self) -> SsPolicy:
+        one_of(self, "reorder_point", "reorder_point_days_of_cover")
+        one_of(self, "order_up_to", "order_up_to_days_of_cover")
+        return self
+
+    def rule(self, mean_per_day: float) -> SsRule:
+        """This policy in units, for mean demand ``mean_per_day`` (units/day)."""
+        return SsRule(
+            _level(self.reorder_point, self.reorder_point_days_of_cover, mean_per_day),
+            _level(self.order_up_to, self.order_up_to_days_of_cover, mean_per_day),
+            self.review_period_days,
+        )
+
+
+InventoryPolicy = Annotated[BaseStock | SsPolicy, Field(discriminator="kind")]
+
+
+def make_inventory_rule(spec: BaseStock | SsPolicy, mean_per_day: float) -> InventoryRule:
+    """Turn a scenario's inventory policy into a rule in units."""
+    return spec.rule(mean_per_day)
+
+
+def initial_on_hand(spec: BaseStock | SsPolicy, rule: InventoryRule) -> int:
     """Units on hand at t = 0: the policy's ``initial_on_hand`` or its order-up-to level."""
     if spec.initial_on_hand is not None:
         return math.floor(spec.initial_on_hand + 0.5)

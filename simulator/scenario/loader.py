@@ -28,7 +28,8 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from ..errors import Problem, ScenarioError
 from . import distributions
-from .checks import check_data, did_you_mean
+from .checks import check_data
+from .references import did_you_mean
 from .schema import Scenario
 
 PathKey = tuple[str, ...]

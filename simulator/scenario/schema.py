@@ -1,66 +1,67 @@
 """The scenario file schema: frozen, typed definitions of everything a scenario says.
 
 All times are in days, quantities in units of the product, money in the scenario's currency.
+Inventory and sourcing-policy specs live with their kinds in :mod:`simulator.policies` (the one
+place this schema reads from); the shared base types and enums in :mod:`.types`.
 Cross-references (ids naming nodes, legs, suppliers) are checked in :mod:`.checks`, after this
 schema has validated each field on its own.
 """
 
 from __future__ import annotations
 
-from enum import StrEnum
+from functools import cached_property
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
 
+from ..policies.inventory import InventoryPolicy
+from ..policies.sourcing import SourcingPolicy
 from .distributions import Distribution, Fixed
-
-NonNegative = Annotated[float, Field(ge=0)]
-Positive = Annotated[float, Field(gt=0)]
-Fraction = Annotated[float, Field(ge=0, le=1)]
-
-
-class _Spec(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
-
-
-# --------------------------------------------------------------------------- enums
-
-
-class NodeKind(StrEnum):
-    SUPPLIER = "supplier"
-    PORT = "port"
-    RAIL_HUB = "rail_hub"
-    BORDER = "border"
-    CHOKEPOINT = "chokepoint"
-    SITE = "site"
-
-
-PASS_THROUGH_KINDS = frozenset(
-    {NodeKind.PORT, NodeKind.RAIL_HUB, NodeKind.BORDER, NodeKind.CHOKEPOINT}
+from .types import (
+    PASS_THROUGH_KINDS,
+    Fraction,
+    Mode,
+    NodeKind,
+    NonNegative,
+    Positive,
+    Reroute,
+    Routing,
+    Spec,
+    Unmet,
+    one_of,
 )
 
-
-class Mode(StrEnum):
-    SEA = "sea"
-    RAIL = "rail"
-    ROAD = "road"
-    AIR = "air"
-
-
-class Unmet(StrEnum):
-    BACKORDER = "backorder"
-    LOST = "lost"
-
-
-class Routing(StrEnum):
-    FASTEST = "fastest"
-    CHEAPEST = "cheapest"
+__all__ = [
+    "PASS_THROUGH_KINDS",
+    "Demand",
+    "Disruption",
+    "Effect",
+    "InventoryPolicy",
+    "Leg",
+    "Mode",
+    "Node",
+    "NodeKind",
+    "PassThroughNode",
+    "Product",
+    "RandomTiming",
+    "Reroute",
+    "Routing",
+    "Scenario",
+    "Scheduled",
+    "Season",
+    "SiteNode",
+    "SourcingPolicy",
+    "SupplierNode",
+    "Target",
+    "Timing",
+    "Unmet",
+]
 
 
 # --------------------------------------------------------------------------- product
 
 
-class Product(_Spec):
+class Product(Spec):
     """The one critical item of the scenario."""
 
     name: str = "item"
@@ -73,14 +74,14 @@ class Product(_Spec):
 # --------------------------------------------------------------------------- demand & inventory
 
 
-class Seasonality(_Spec):
+class Seasonality(Spec):
     """Multiplies the demand rate by 1 + amplitude·cos(2π(day − peak_day)/365)."""
 
     amplitude: Fraction = 0.0
     peak_day: Annotated[float, Field(ge=0, lt=366)] = 0.0
 
 
-class DailyDemand(_Spec):
+class DailyDemand(Spec):
     """One quantity per day, arriving at d + 0.5, drawn from ``quantity`` (rounded to units)."""
 
     kind: Literal["daily"]
@@ -92,7 +93,7 @@ class DailyDemand(_Spec):
         return self.quantity.mean
 
 
-class PoissonDemand(_Spec):
+class PoissonDemand(Spec):
     """Single units arriving as a Poisson process of ``rate_per_day`` (continuous time)."""
 
     kind: Literal["poisson"]
@@ -107,60 +108,10 @@ class PoissonDemand(_Spec):
 Demand = Annotated[DailyDemand | PoissonDemand, Field(discriminator="kind")]
 
 
-def _one_of(
-    spec: BaseModel,
-    units: str,
-    days: str,
-    required: bool = True,
-    meaning: tuple[str, str] = ("units", "days of cover of mean demand"),
-) -> None:
-    given = [getattr(spec, units) is not None, getattr(spec, days) is not None]
-    if all(given):
-        raise ValueError(f"give either {units} or {days}, not both")
-    if required and not any(given):
-        raise ValueError(f"give {units} ({meaning[0]}) or {days} ({meaning[1]})")
-
-
-class BaseStock(_Spec):
-    """Order up to S every ``review_period_days`` (0 = continuous review)."""
-
-    kind: Literal["base_stock"]
-    order_up_to: NonNegative | None = Field(None, description="S, units")
-    order_up_to_days_of_cover: NonNegative | None = Field(None, description="S, days of demand")
-    review_period_days: NonNegative = 1.0
-    initial_on_hand: NonNegative | None = Field(None, description="units at t=0; default S")
-
-    @model_validator(mode="after")
-    def _levels(self) -> BaseStock:
-        _one_of(self, "order_up_to", "order_up_to_days_of_cover")
-        return self
-
-
-class SsPolicy(_Spec):
-    """Reorder point s, order-up-to S: at a review with position <= s, order S − position."""
-
-    kind: Literal["s_S"]
-    reorder_point: NonNegative | None = None
-    reorder_point_days_of_cover: NonNegative | None = None
-    order_up_to: NonNegative | None = None
-    order_up_to_days_of_cover: NonNegative | None = None
-    review_period_days: NonNegative = 1.0
-    initial_on_hand: NonNegative | None = None
-
-    @model_validator(mode="after")
-    def _levels(self) -> SsPolicy:
-        _one_of(self, "reorder_point", "reorder_point_days_of_cover")
-        _one_of(self, "order_up_to", "order_up_to_days_of_cover")
-        return self
-
-
-InventoryPolicy = Annotated[BaseStock | SsPolicy, Field(discriminator="kind")]
-
-
 # --------------------------------------------------------------------------- nodes
 
 
-class _NodeBase(_Spec):
+class _NodeBase(Spec):
     country: str = Field(min_length=2, max_length=3, description="ISO 3166 country code")
     lat: Annotated[float, Field(ge=-90, le=90)] | None = None
     lon: Annotated[float, Field(ge=-180, le=180)] | None = None
@@ -213,11 +164,18 @@ class SiteNode(_NodeBase):
         None, description="explicit candidate routes per supplier, each a list of leg ids"
     )
 
+    @property
+    def reroute_rule(self) -> Reroute:
+        """The ``reroute`` field as a rule."""
+        if self.reroute == Reroute.WHEN_FASTER:
+            return Reroute.WHEN_FASTER
+        return Reroute.ALWAYS if self.reroute else Reroute.NEVER
+
 
 Node = Annotated[SupplierNode | PassThroughNode | SiteNode, Field(discriminator="kind")]
 
 
-class Leg(_Spec):
+class Leg(Spec):
     """A directed transport link between two nodes."""
 
     from_node: str = Field(alias="from")
@@ -228,72 +186,10 @@ class Leg(_Spec):
     capacity_per_day: Positive | None = Field(None, description="units/day entering the leg")
 
 
-# --------------------------------------------------------------------------- sourcing
-
-
-class _SourcingSpec(_Spec):
-    inventory: dict[str, InventoryPolicy] | None = Field(
-        None,
-        description="inventory policy per site id to use with this sourcing policy, instead of "
-        "the site's own (e.g. leaner stock when sourcing is diversified)",
-    )
-
-
-class Single(_SourcingSpec):
-    """Every order to one supplier."""
-
-    kind: Literal["single"]
-    supplier: str
-
-
-class Split(_SourcingSpec):
-    """Fixed shares (summing to 1); cumulative units track the shares."""
-
-    kind: Literal["split"]
-    shares: dict[str, Fraction]
-
-
-class AdaptiveSplit(_SourcingSpec):
-    """Shares re-normalised over suppliers whose supply path is usable, after a detection delay."""
-
-    kind: Literal["adaptive_split"]
-    shares: dict[str, Fraction]
-    detection_delay_days: NonNegative = 0.0
-    delay_trigger_days: NonNegative | None = Field(
-        None,
-        description="also treat a supplier's path as down while its best open route is expected "
-        "to take more than this many days longer than usual (a detour, extra_days); "
-        "omit to react to closures only",
-    )
-    move_queued_orders: bool = False
-
-
-class PrimaryBackup(_SourcingSpec):
-    """Contingent sourcing: the primary, and backups once it has been down past the delay."""
-
-    kind: Literal["primary_backup"]
-    primary: str
-    backups: list[str] = Field(min_length=1)
-    detection_delay_days: NonNegative = 0.0
-    delay_trigger_days: NonNegative | None = Field(
-        None,
-        description="also treat a supplier's path as down while its best open route is expected "
-        "to take more than this many days longer than usual (a detour, extra_days); "
-        "omit to react to closures only",
-    )
-    backup_premium: NonNegative = Field(0.0, description="price surcharge at backups, 0.15 = +15%")
-    move_queued_orders: bool = True
-
-
-SourcingPolicy = Annotated[
-    Single | Split | AdaptiveSplit | PrimaryBackup, Field(discriminator="kind")
-]
-
-
 # --------------------------------------------------------------------------- disruptions
 
 
-class Target(_Spec):
+class Target(Spec):
     """What a disruption hits: exactly one of node, leg, country, tag or mode."""
 
     node: str | None = None
@@ -317,7 +213,7 @@ class Target(_Spec):
         return "?"  # pragma: no cover
 
 
-class Scheduled(_Spec):
+class Scheduled(Spec):
     """A disruption at a fixed time."""
 
     kind: Literal["scheduled"]
@@ -325,14 +221,14 @@ class Scheduled(_Spec):
     duration_days: NonNegative
 
 
-class Season(_Spec):
+class Season(Spec):
     """Days of the year (0–365) during which random disruptions can start; may wrap the year."""
 
     start_day_of_year: Annotated[float, Field(ge=0, le=365)]
     end_day_of_year: Annotated[float, Field(ge=0, le=365)]
 
 
-class RandomTiming(_Spec):
+class RandomTiming(Spec):
     """An alternating up/down process: exponential up times, then a random duration.
 
     ``mttf_days`` is the mean up time between the end of one disruption and the start of the next;
@@ -347,7 +243,7 @@ class RandomTiming(_Spec):
 
     @model_validator(mode="after")
     def _rate(self) -> RandomTiming:
-        _one_of(
+        one_of(
             self,
             "mttf_days",
             "rate_per_year",
@@ -363,7 +259,7 @@ class RandomTiming(_Spec):
 Timing = Annotated[Scheduled | RandomTiming, Field(discriminator="kind")]
 
 
-class Effect(_Spec):
+class Effect(Spec):
     """What a disruption does to every node and leg it hits (effects combine)."""
 
     closed: bool = False
@@ -392,7 +288,7 @@ class Effect(_Spec):
         return self
 
 
-class Disruption(_Spec):
+class Disruption(Spec):
     """A target, a timing and an effect."""
 
     target: Target
@@ -404,7 +300,7 @@ class Disruption(_Spec):
 # --------------------------------------------------------------------------- scenario
 
 
-class Scenario(_Spec):
+class Scenario(Spec):
     """A whole scenario file, after ``extends`` overlays are applied."""
 
     name: str = Field(min_length=1)
@@ -426,17 +322,34 @@ class Scenario(_Spec):
     # warmup_days < horizon_days is checked with the cross-references (checks.py), so that it is
     # reported together with every field error rather than only once all fields are valid.
 
-    # Convenience views -----------------------------------------------------------------------
+    # Derived views (computed once: the model asks for them per order and per shipment) -------
+    @cached_property
+    def _by_kind(self) -> dict[NodeKind, dict[str, Node]]:
+        out: dict[NodeKind, dict[str, Node]] = {k: {} for k in NodeKind}
+        for nid, n in self.nodes.items():
+            out[NodeKind(n.kind)][nid] = n
+        return out
+
     def nodes_of(self, *kinds: NodeKind) -> dict[str, Node]:
+        """Nodes of the given kinds, in file order (a fresh dict: the caller may change it)."""
+        if len(kinds) == 1:
+            return dict(self._by_kind[NodeKind(kinds[0])])
         return {k: n for k, n in self.nodes.items() if n.kind in kinds}
 
-    @property
+    @cached_property
     def suppliers(self) -> dict[str, SupplierNode]:
-        return self.nodes_of(NodeKind.SUPPLIER)  # type: ignore[return-value]
+        """Supplier nodes by id, in file order (shared: do not change)."""
+        return self._by_kind[NodeKind.SUPPLIER]  # type: ignore[return-value]
 
-    @property
+    @cached_property
     def sites(self) -> dict[str, SiteNode]:
-        return self.nodes_of(NodeKind.SITE)  # type: ignore[return-value]
+        """Site nodes by id, in file order (shared: do not change)."""
+        return self._by_kind[NodeKind.SITE]  # type: ignore[return-value]
+
+    @cached_property
+    def chokepoints(self) -> frozenset[str]:
+        """Ids of the chokepoint nodes."""
+        return frozenset(self._by_kind[NodeKind.CHOKEPOINT])
 
     @property
     def policy_names(self) -> list[str]:

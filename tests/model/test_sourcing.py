@@ -9,16 +9,15 @@ review coincides with a change.
 from __future__ import annotations
 
 import math
-from collections import namedtuple
 
 import numpy as np
 import pytest
 
 from simulator import run_replication, scenario_from_dict
 from simulator.model import ReplicationModel
-from simulator.model.results import SHIPMENT_COLUMNS
+from simulator.model.results import ShipmentRecord as Ship
+from simulator.model.trace import OrderAllocated
 
-Ship = namedtuple("Ship", SHIPMENT_COLUMNS)
 HORIZON = 200
 
 
@@ -70,22 +69,18 @@ def closure(target: dict, start: float = 99.5, duration: float = 30) -> dict:
 
 def traced(scenario, policy: str, **kw) -> tuple[object, list[tuple[float, int, dict[str, int]]]]:
     """Run with a record of every allocation: (time, units, {supplier: units})."""
-    model = ReplicationModel(scenario, policy, **kw)
     trace: list[tuple[float, int, dict[str, int]]] = []
-    allocate = model.sourcing.allocate
 
-    def recording(site, qty, now):
-        out = allocate(site, qty, now)
-        trace.append((now, qty, {s: q for s, q, _ in out}))
-        assert sum(q for _, q, _ in out) == qty
-        return out
+    def record(event):
+        if isinstance(event, OrderAllocated):
+            trace.append((event.time, event.units, {s: q for s, q, _ in event.parts}))
+            assert sum(q for _, q, _ in event.parts) == event.units
 
-    model.sourcing.allocate = recording
-    return model.run(), trace
+    return ReplicationModel(scenario, policy, trace=record, **kw).run(), trace
 
 
 def ships_of(result) -> list[Ship]:
-    return [Ship(*row) for row in result.shipments]
+    return [row for row in result.shipments]
 
 
 # --------------------------------------------------------------------------- split

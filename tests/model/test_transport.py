@@ -11,15 +11,12 @@ at P1 at d + 3.5, at Suez at d + 13.5, at P2 at d + 23.5 and at the site at d + 
 from __future__ import annotations
 
 import math
-from collections import namedtuple
 
 import numpy as np
 import pytest
 
 from simulator import run_replication, scenario_from_dict
-from simulator.model.results import SHIPMENT_COLUMNS
-
-Ship = namedtuple("Ship", SHIPMENT_COLUMNS)
+from simulator.model.results import ShipmentRecord as Ship
 
 SUEZ_LEGS = ("S_P1", "P1_suez", "suez_P2", "P2_D")
 CAPE_LEGS = ("S_P1", "P1_cape", "cape_P2", "P2_D")
@@ -113,7 +110,7 @@ def by_dispatch(result) -> dict[int, Ship]:
     """Delivered shipments keyed by their (whole) dispatch day."""
     out = {}
     for row in result.shipments:
-        s = Ship(*row)
+        s = row
         day = int(s.dispatched_at)
         assert s.dispatched_at == day and s.ordered_at == day
         assert day not in out
@@ -125,7 +122,7 @@ def by_dispatch_any(result) -> dict[int, Ship]:
     """Delivered shipments keyed by their order day (dispatch may be later)."""
     out = {}
     for row in result.shipments:
-        s = Ship(*row)
+        s = row
         out[int(s.ordered_at)] = s
     return out
 
@@ -450,7 +447,7 @@ def test_country_target_stops_every_supplier_of_the_country_at_once():
     assert set(ep.nodes) == {"A1", "A2"} and ep.legs == ()
     seen = set()
     for row in r.shipments:
-        s = Ship(*row)
+        s = row
         if s.ordered_at >= 150:
             continue
         seen.add(s.supplier)
@@ -468,7 +465,7 @@ def test_tag_target_closes_every_tagged_node_at_once():
     (ep,) = r.episodes
     assert set(ep.nodes) == {"malacca", "suez"}
     for row in r.shipments:
-        s = Ship(*row)
+        s = row
         if s.ordered_at >= 150:
             continue
         first = {"A1": 5.5, "A2": 7.5, "B": None}[s.supplier]
@@ -482,7 +479,7 @@ def test_tag_target_closes_every_tagged_node_at_once():
         expected = (106 if 100 <= reach < 106 else reach) + rest
         assert s.arrived_at == expected, s
     # Both chokepoints delayed something; the direct supplier never waited.
-    waited = {Ship(*row).supplier for row in r.shipments if Ship(*row).waited_days > 0}
+    waited = {row.supplier for row in r.shipments if row.waited_days > 0}
     assert waited == {"A1", "A2"}
 
 
@@ -493,7 +490,7 @@ def test_mode_target_closes_every_leg_of_the_mode():
     (ep,) = r.episodes
     assert set(ep.legs) == {"A1_m", "m_D", "A2_s", "s_D"} and ep.nodes == ()
     for row in r.shipments:
-        s = Ship(*row)
+        s = row
         if s.ordered_at >= 150 or s.supplier == "B":
             if s.ordered_at < 150:
                 assert s.arrived_at == s.ordered_at + 12

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from simulator.policies.allocation import ShareTracker
+from simulator.policies.sourcing.allocation import ShareTracker
 
 
 @st.composite

@@ -5,12 +5,13 @@ from __future__ import annotations
 import pytest
 
 from simulator.policies.inventory import (
+    BaseStock,
     BaseStockRule,
+    SsPolicy,
     SsRule,
     initial_on_hand,
     make_inventory_rule,
 )
-from simulator.scenario.schema import BaseStock, SsPolicy
 
 
 def test_base_stock_orders_up_to_s_at_every_review():

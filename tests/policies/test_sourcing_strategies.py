@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from simulator.policies.sourcing import (
-    BACKUP,
-    REGULAR,
-    AdaptiveSplitRuntime,
-    FixedSplit,
-    PrimaryBackupRuntime,
-    SingleSource,
-    make_sourcing,
-)
-from simulator.scenario.schema import AdaptiveSplit, PrimaryBackup, Single, Split
+from simulator.policies.sourcing import make_sourcing
+from simulator.policies.sourcing.adaptive_split import AdaptiveSplit, AdaptiveSplitRuntime
+from simulator.policies.sourcing.primary_backup import PrimaryBackup, PrimaryBackupRuntime
+from simulator.policies.sourcing.single import Single, SingleSource
+from simulator.policies.sourcing.split import FixedSplit, Split
+from simulator.scenario.types import OrderRole
+
+BACKUP, REGULAR = OrderRole.BACKUP, OrderRole.REGULAR
 
 
 class Status:
@@ -43,13 +41,13 @@ def test_single_sends_everything_to_its_supplier_even_when_down():
     st.down[("A", "D")] = 0.0
     assert pol.allocate("D", 7, 5.0) == [("A", 7, REGULAR)]
     assert pol.allocate("D", 0, 5.0) == []
-    assert pol.suppliers == ["A"] and pol.warm_suppliers == {"A"}
+    assert pol.suppliers == ("A",) and pol.warm_suppliers == {"A"}
     assert not pol.moves_orders_from("A")
 
 
 def test_split_keeps_one_tracker_per_site():
     pol = make_sourcing(Split(kind="split", shares={"A": 0.5, "B": 0.5, "C": 0.0}), Status())
-    assert pol.suppliers == ["A", "B"]
+    assert pol.suppliers == ("A", "B")
     assert pol.allocate("D1", 1, 0) == [("A", 1, REGULAR)]
     assert pol.allocate("D2", 1, 0) == [("A", 1, REGULAR)]  # D2's own history
     assert pol.allocate("D1", 1, 0) == [("B", 1, REGULAR)]
@@ -96,7 +94,7 @@ def test_primary_backup_uses_the_backups_with_a_premium_only_while_the_primary_i
     )
     pol = make_sourcing(spec, st)
     assert pol.premium == 0.15 and pol.detection_delay == 3
-    assert pol.suppliers == ["A", "B", "C"] and pol.warm_suppliers == {"A"}
+    assert pol.suppliers == ("A", "B", "C") and pol.warm_suppliers == {"A"}
     assert pol.moves_orders_from("A") and not pol.moves_orders_from("B")
     assert pol.allocate("D", 10, 0.0) == [("A", 10, REGULAR)]
     st.down[("A", "D")] = 5.0

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from simulator.scenario.checks import check_data, check_scenario, did_you_mean, policy_suppliers
+from simulator.policies.sourcing import SOURCING_KINDS
+from simulator.scenario.checks import check_data, check_scenario
 from simulator.scenario.loader import scenario_from_dict
+from simulator.scenario.references import did_you_mean
 
 
 def by_path(problems):
@@ -89,10 +91,26 @@ def test_unknown_baseline(pair):
 
 def test_policy_suppliers_of_models_and_mappings(pair):
     sc = scenario_from_dict(pair)
-    assert policy_suppliers(sc.sourcing["backup"]) == ["cn_shenzhen", "vn_hochiminh"]
-    assert policy_suppliers(sc.sourcing["single"]) == ["cn_shenzhen"]
+    assert sc.sourcing["backup"].suppliers == ("cn_shenzhen", "vn_hochiminh")
+    assert sc.sourcing["single"].suppliers == ("cn_shenzhen",)
     zero = {"kind": "split", "shares": {"a": 1.0, "b": 0.0}}
-    assert policy_suppliers(zero) == ["a"]
+    assert SOURCING_KINDS["split"].supplier_fields(zero) == [("shares.a", "a")]
+    raw = {"kind": "primary_backup", "primary": "p", "backups": ["b1", 3]}
+    fields = SOURCING_KINDS["primary_backup"].supplier_fields(raw)
+    assert fields == [("primary", "p"), ("backups.0", "b1"), ("backups.1", 3)]
+
+
+def test_every_registered_kind_is_in_the_schema_union():
+    from simulator.scenario.schema import Scenario
+
+    schema = Scenario.model_json_schema(by_alias=True)
+    kinds = {
+        d["properties"]["kind"]["const"]
+        for name, d in schema["$defs"].items()
+        if "kind" in d.get("properties", {}) and "const" in d["properties"]["kind"]
+    }
+    assert set(SOURCING_KINDS) <= kinds
+    assert list(SOURCING_KINDS) == ["single", "split", "adaptive_split", "primary_backup"]
 
 
 # --------------------------------------------------------------------------- legs & reachability

@@ -1,0 +1,103 @@
+"""What every sourcing-policy kind has: its spec base class and its runtime strategy base class.
+
+A kind is one module of this package holding its spec (what the scenario file says), the
+suppliers it names, its cross-checks on raw scenario data and its runtime strategy (which
+supplier gets each order). :mod:`simulator.policies.sourcing` finds the kinds and builds the
+schema's union from them, so the schema, the checks and the model all read the same registry.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
+
+from pydantic import Field
+
+from ...scenario.types import OrderRole, Spec
+from ..inventory import InventoryPolicy
+
+if TYPE_CHECKING:
+    from ...errors import Problem
+    from ...scenario.references import References
+
+Allocation = list[tuple[str, int, OrderRole]]  # (supplier id, units, role)
+
+
+class StatusView(Protocol):
+    """What a strategy may ask about supply paths (see :mod:`simulator.model.supply_status`)."""
+
+    def observed_down(self, supplier: str, site: str, now: float, delay: float) -> bool: ...
+
+
+class SourcingRuntime:
+    """A policy's strategy during one replication: which suppliers get each order.
+
+    Policies that react to disruptions see a supplier's path to a site as *down* only once it has
+    been continuously unusable for ``detection_delay`` days; they see a recovery at once.
+    """
+
+    detection_delay: float = 0.0  # days
+    move_queued_orders: bool = False
+    premium: float = 0.0  # price surcharge of backup orders, 0.15 = +15%
+
+    def __init__(self, spec: SourcingSpec, status: StatusView):
+        self.spec = spec
+        self.status = status
+
+    @property
+    def suppliers(self) -> tuple[str, ...]:
+        """Every supplier the policy may order from (it pays their reservation fees)."""
+        return self.spec.suppliers
+
+    @property
+    def warm_suppliers(self) -> set[str]:
+        """Suppliers already producing for this policy at t = 0 (no ramp-up needed)."""
+        return set(self.suppliers)
+
+    def allocate(self, site: str, qty: int, now: float) -> Allocation:
+        """Split an order of ``qty`` units placed by ``site`` at time ``now`` (days)."""
+        raise NotImplementedError
+
+    def moves_orders_from(self, supplier: str) -> bool:
+        """Whether queued orders at ``supplier`` move elsewhere once its outage is detected."""
+        return self.move_queued_orders
+
+
+class SourcingSpec(Spec):
+    """Base of every sourcing-policy spec (one subclass per kind, each in its own module)."""
+
+    #: Position of the kind in the schema's union, error listings and docs.
+    order: ClassVar[int] = 100
+
+    inventory: dict[str, InventoryPolicy] | None = Field(
+        None,
+        description="inventory policy per site id to use with this sourcing policy, instead of "
+        "the site's own (e.g. leaner stock when sourcing is diversified)",
+    )
+
+    @classmethod
+    def supplier_fields(cls, raw: Mapping[str, Any]) -> list[tuple[str, Any]]:
+        """(field path relative to the policy, value) of every supplier the policy may order
+        from, read from raw scenario data that may be invalid (values are not checked)."""
+        raise NotImplementedError
+
+    @classmethod
+    def check(cls, refs: References, path: str, raw: Mapping[str, Any]) -> list[Problem]:
+        """Cross-reference problems of one policy of this kind, read from raw data."""
+        return []
+
+    @cached_property
+    def suppliers(self) -> tuple[str, ...]:
+        """Supplier ids the policy may order from, in a stable order (no duplicates)."""
+        found = self.supplier_fields(self.model_dump(mode="json"))
+        return tuple(dict.fromkeys(s for _, s in found if isinstance(s, str)))
+
+    @property
+    def delay_trigger(self) -> float | None:
+        """Days of expected extra delay that count a supply path as down (None: closures only)."""
+        return None
+
+    def runtime(self, status: StatusView) -> SourcingRuntime:
+        """The strategy that carries this policy out in one replication."""
+        raise NotImplementedError

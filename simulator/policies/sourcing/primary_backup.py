@@ -1,0 +1,113 @@
+"""``primary_backup`` (contingent sourcing): the primary, and backups once it is down."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, ClassVar, Literal
+
+from pydantic import Field
+
+from ...errors import Problem
+from ...scenario.references import supplier_ref
+from ...scenario.types import NonNegative, OrderRole
+from .allocation import ShareTracker
+from .base import Allocation, SourcingRuntime, SourcingSpec, StatusView
+
+
+class PrimaryBackup(SourcingSpec):
+    """Contingent sourcing: the primary, and backups once it has been down past the delay."""
+
+    order: ClassVar[int] = 40
+    kind: Literal["primary_backup"]
+    primary: str
+    backups: list[str] = Field(min_length=1)
+    detection_delay_days: NonNegative = 0.0
+    delay_trigger_days: NonNegative | None = Field(
+        None,
+        description="also treat a supplier's path as down while its best open route is expected "
+        "to take more than this many days longer than usual (a detour, extra_days); "
+        "omit to react to closures only",
+    )
+    backup_premium: NonNegative = Field(0.0, description="price surcharge at backups, 0.15 = +15%")
+    move_queued_orders: bool = True
+
+    @classmethod
+    def supplier_fields(cls, raw: Mapping[str, Any]) -> list[tuple[str, Any]]:
+        out: list[tuple[str, Any]] = [("primary", raw.get("primary"))]
+        backups = raw.get("backups")
+        if isinstance(backups, list):
+            out += [(f"backups.{i}", b) for i, b in enumerate(backups)]
+        return out
+
+    @classmethod
+    def check(cls, refs, path: str, raw: Mapping[str, Any]) -> list[Problem]:
+        primary = raw.get("primary")
+        out = supplier_ref(refs, f"{path}.primary", primary)
+        backups = raw.get("backups")
+        if not isinstance(backups, list):
+            return out
+        seen: set[str] = set()
+        for i, b in enumerate(backups):
+            out += supplier_ref(refs, f"{path}.backups.{i}", b)
+            if isinstance(b, str) and b == primary:
+                out.append(
+                    Problem(
+                        f"{path}.backups.{i}",
+                        f"'{b}' is the primary and cannot also be its backup",
+                        "name a different supplier",
+                    )
+                )
+            elif isinstance(b, str) and b in seen:
+                out.append(
+                    Problem(
+                        f"{path}.backups.{i}",
+                        f"backup '{b}' is listed twice",
+                        "list each backup once",
+                    )
+                )
+            if isinstance(b, str):
+                seen.add(b)
+        return out
+
+    @property
+    def delay_trigger(self) -> float | None:
+        return self.delay_trigger_days
+
+    def runtime(self, status: StatusView) -> PrimaryBackupRuntime:
+        return PrimaryBackupRuntime(self, status)
+
+
+class PrimaryBackupRuntime(SourcingRuntime):
+    """Orders go to the primary; to the backups (equal shares, premium) while it is down."""
+
+    def __init__(self, spec: PrimaryBackup, status: StatusView):
+        super().__init__(spec, status)
+        self.primary = spec.primary
+        self.backups = list(spec.backups)
+        self.detection_delay = spec.detection_delay_days
+        self.move_queued_orders = spec.move_queued_orders
+        self.premium = spec.backup_premium
+        self.trackers: dict[str, ShareTracker] = {}
+
+    @property
+    def warm_suppliers(self) -> set[str]:
+        return {self.primary}
+
+    def moves_orders_from(self, supplier: str) -> bool:
+        return self.move_queued_orders and supplier == self.primary
+
+    def allocate(self, site: str, qty: int, now: float) -> Allocation:
+        if qty <= 0:
+            return []
+        delay = self.detection_delay
+        if not self.status.observed_down(self.primary, site, now, delay):
+            return [(self.primary, qty, OrderRole.REGULAR)]
+        usable = [b for b in self.backups if not self.status.observed_down(b, site, now, delay)]
+        if not usable:
+            return [(self.primary, qty, OrderRole.REGULAR)]
+        tracker = self.trackers.setdefault(site, ShareTracker())
+        shares = {b: 1.0 for b in usable}
+        return [(s, q, OrderRole.BACKUP) for s, q in tracker.allocate(qty, shares).items()]
+
+
+SPEC = PrimaryBackup

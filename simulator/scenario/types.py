@@ -1,0 +1,89 @@
+"""Building blocks shared by every scenario spec: the frozen spec base, numeric field types and
+the enums that name kinds, modes and rules.
+
+Lower than :mod:`.schema` so that policy kinds (:mod:`simulator.policies`) can define their own
+specs on it without importing the whole scenario.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field
+
+NonNegative = Annotated[float, Field(ge=0)]
+Positive = Annotated[float, Field(gt=0)]
+Fraction = Annotated[float, Field(ge=0, le=1)]
+
+
+class Spec(BaseModel):
+    """Base of every scenario definition: frozen, unknown keys refused, aliases accepted."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class NodeKind(StrEnum):
+    SUPPLIER = "supplier"
+    PORT = "port"
+    RAIL_HUB = "rail_hub"
+    BORDER = "border"
+    CHOKEPOINT = "chokepoint"
+    SITE = "site"
+
+
+PASS_THROUGH_KINDS = frozenset(
+    {NodeKind.PORT, NodeKind.RAIL_HUB, NodeKind.BORDER, NodeKind.CHOKEPOINT}
+)
+
+
+class Mode(StrEnum):
+    SEA = "sea"
+    RAIL = "rail"
+    ROAD = "road"
+    AIR = "air"
+
+
+class Unmet(StrEnum):
+    BACKORDER = "backorder"
+    LOST = "lost"
+
+
+class Routing(StrEnum):
+    FASTEST = "fastest"
+    CHEAPEST = "cheapest"
+
+
+class Reroute(StrEnum):
+    """A site's rule for shipments whose route is blocked (the ``reroute`` field)."""
+
+    ALWAYS = "always"  # reroute: true — take the best open route from where the shipment is
+    WHEN_FASTER = "when_faster"  # only when the detour beats waiting for the reopening
+    NEVER = "never"  # reroute: false — keep the route and wait
+
+
+class TimingKind(StrEnum):
+    SCHEDULED = "scheduled"
+    RANDOM = "random"
+
+
+class OrderRole(StrEnum):
+    """Why an order went to its supplier: the policy's regular choice or a contingent backup."""
+
+    REGULAR = "regular"
+    BACKUP = "backup"
+
+
+def one_of(
+    spec: BaseModel,
+    units: str,
+    days: str,
+    required: bool = True,
+    meaning: tuple[str, str] = ("units", "days of cover of mean demand"),
+) -> None:
+    """Refuse a spec that gives both (or, when ``required``, neither) of two alternative fields."""
+    given = [getattr(spec, units) is not None, getattr(spec, days) is not None]
+    if all(given):
+        raise ValueError(f"give either {units} or {days}, not both")
+    if required and not any(given):
+        raise ValueError(f"give {units} ({meaning[0]}) or {days} ({meaning[1]})")
