@@ -48,13 +48,16 @@ class SiteRuntime:
 
     @property
     def position(self) -> int:
+        """Inventory position (units): on hand + on order − backorders."""
         return self.on_hand + self.on_order - self.backlog_units
 
     def _advance(self) -> None:
+        """Integrate the levels up to now (call before every change of level)."""
         self.ledger.advance(self.env.now, self.on_hand, self.backlog_units, self.on_order)
 
     # ---------------------------------------------------------------- processes
     def demand_process(self, times: np.ndarray, quantities: np.ndarray):
+        """SimPy process: demand of ``quantities`` units arriving at ``times`` (days)."""
         env = self.env
         timeout = env.timeout  # bound once: this loop runs per demand arrival
         for t, q in zip(times.tolist(), quantities.tolist(), strict=True):
@@ -63,10 +66,12 @@ class SiteRuntime:
             self.on_demand(int(q))
 
     def initial_review(self):
+        """SimPy process: the one review at t = 0 of a continuous-review site."""
         self.review()
         yield self.env.timeout(0)
 
     def review_process(self):
+        """SimPy process: a review every ``review_period_days`` from the start of day 0."""
         env, period = self.env, self.rule.review_period_days
         while True:
             self.review()
@@ -74,6 +79,7 @@ class SiteRuntime:
 
     # ---------------------------------------------------------------- events
     def on_demand(self, qty: int) -> None:
+        """``qty`` units demanded now: met from stock, the rest backordered or lost."""
         self._advance()
         a = self.ledger.arrays
         day = self.ledger.day_of(self.env.now)
@@ -96,6 +102,7 @@ class SiteRuntime:
             self.review()
 
     def review(self) -> None:
+        """Order up to the policy's level against the inventory position (units)."""
         qty = self.rule.order_quantity(self.position)
         if qty > 0:
             self._advance()
@@ -104,6 +111,7 @@ class SiteRuntime:
             self.model.place_orders(self.id, qty)
 
     def receive(self, qty: int) -> None:
+        """``qty`` units arrive: on order becomes on hand; backorders are served first."""
         self._advance()
         self.on_order -= qty
         self.on_hand += qty
@@ -134,4 +142,5 @@ class SiteRuntime:
         return gone
 
     def finish(self, horizon: float) -> None:
+        """Close the ledger at ``horizon`` (days)."""
         self.ledger.advance(horizon, self.on_hand, self.backlog_units, self.on_order)

@@ -67,6 +67,7 @@ class SupplierRuntime:
 
     # ---------------------------------------------------------------- interface
     def place(self, order: Order) -> None:
+        """Queue ``order`` (FIFO); a cold supplier starts its ramp-up now."""
         now = self.env.now
         if self.ramp > 0 and (
             self.activated_at is None
@@ -103,6 +104,7 @@ class SupplierRuntime:
         )
 
     def units_in_pipeline(self) -> int:
+        """Units ordered here and not yet shipped (queued, in production or in lead time)."""
         return sum(o.qty for o in self.queue) + sum(o.qty for o in self.in_lead_time)
 
     # ---------------------------------------------------------------- production
@@ -131,6 +133,7 @@ class SupplierRuntime:
         return ramped + rate * full
 
     def _run(self):
+        """SimPy process: produce the queue's head order at the current rate (units/day)."""
         env = self.env
         while True:
             if not self.queue:
@@ -164,6 +167,7 @@ class SupplierRuntime:
                 env.process(self._finish(order))
 
     def _finish(self, order: Order):
+        """SimPy process: the production lead time (days) of a made order, then dispatch."""
         delay = self._lead() + self.state.extra_days
         if delay > 0:
             yield self.env.timeout(delay)
