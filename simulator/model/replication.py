@@ -82,6 +82,7 @@ class ReplicationModel:
         self.trace = trace
         self.env = CountingEnvironment()
         self.network_changed = self.env.event()
+        self.changes = 0  # disruption changes so far (a version of the network's state)
 
         self.node_state = {
             nid: ElementState(capacity_per_day=getattr(n, "capacity_per_day", None))
@@ -106,7 +107,7 @@ class ReplicationModel:
         }
         spec = sc.sourcing[policy]
         pairs = [(s, site) for site in sc.sites for s in spec.suppliers]
-        self.status = SupplyStatus(self, pairs, delay_trigger=spec.delay_trigger)
+        self.status = SupplyStatus(self, pairs, triggers=spec.path_triggers)
         self.sourcing = make_sourcing(spec, self.status)
         warm = self.sourcing.warm_suppliers
         self.suppliers = {
@@ -178,7 +179,10 @@ class ReplicationModel:
 
     def deliver(self, sh: Shipment) -> None:
         """A shipment reaches its site: the units become stock; the shipment is recorded."""
-        self.sites[sh.order.site].receive(sh.qty)
+        site = self.sites[sh.order.site]
+        if sh.stranded:
+            site.strand(-sh.qty)
+        site.receive(sh.qty)
         legs = self.scenario.legs
         chokepoints = self.network.chokepoints
         passed = tuple(
@@ -265,12 +269,25 @@ class ReplicationModel:
         for nid in sorted(touched):
             if nid in self.suppliers:
                 self.suppliers[nid].notify()
+        self.changes += 1
         old, self.network_changed = self.network_changed, self.env.event()
         old.succeed()
         now = self.env.now
-        for sid, site in self.status.update(now):
+        went_down, recovered = self.status.update(now)
+        for sid, site in went_down:
             if self.sourcing.moves_orders_from(sid):
                 self.env.process(self._detect(sid, site, now))
+        # Orders waiting at a supplier that is (detectedly) down go to whichever supplier of the
+        # policy can serve them: also when another supplier's path recovers while they wait.
+        delay = self.sourcing.detection_delay
+        for back, site in recovered:
+            for sid in self.sourcing.suppliers:
+                if (
+                    sid != back
+                    and self.sourcing.moves_orders_from(sid)
+                    and self.status.observed_down(sid, site, now, delay)
+                ):
+                    self.move_orders(sid, site)
 
     def _detect(self, sid: str, site: str, since: float):
         delay = self.sourcing.detection_delay

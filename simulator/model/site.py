@@ -45,11 +45,15 @@ class SiteRuntime:
         self.met_total = 0  # units handed to customers (on the day or from backlog)
         self.destroyed_total = 0
         self.continuous = self.rule.review_period_days == 0
+        # Stranded pipeline: units held at a closure for more than this many days are left out
+        # of the inventory position (None: they always count as on order).
+        self.stranded_after = spec.stranded_after_days
+        self.stranded_units = 0
 
     @property
     def position(self) -> int:
-        """Inventory position (units): on hand + on order − backorders."""
-        return self.on_hand + self.on_order - self.backlog_units
+        """Inventory position (units): on hand + on order − backorders − stranded units."""
+        return self.on_hand + self.on_order - self.backlog_units - self.stranded_units
 
     def _advance(self) -> None:
         """Integrate the levels up to now (call before every change of level)."""
@@ -126,6 +130,13 @@ class SiteRuntime:
             self.met_total += give
             if entry[1] == 0:
                 self.backlog.popleft()
+
+    def strand(self, qty: int) -> None:
+        """``qty`` units on order are stranded (negative: no longer); a continuous-review site
+        re-orders around them at once, a periodic one at its next review."""
+        self.stranded_units += qty
+        if qty > 0 and self.continuous:
+            self.review()
 
     def lose_in_transit(self, qty: int) -> None:
         """Units on order that were destroyed on the way and will never arrive."""

@@ -36,6 +36,8 @@ class Shipment:
     held_at: str | None = None
     waited_days: float = 0.0
     rerouted: int = 0
+    blocked_since: float | None = None  # start of the current wait at a closure (days)
+    stranded: bool = False  # no longer counted as on order by its site (stranded pipeline)
 
 
 class Transport:
@@ -57,6 +59,12 @@ class Transport:
         self.held: dict[str, set[Shipment]] = {nid: set() for nid in sc.nodes}
         self.in_transit: set[Shipment] = set()
         self._suffix_days: dict[tuple[tuple[str, ...], int], float] = {}
+        # Elements some episode of this replication can close: a shipment on a leg into one of
+        # them (or on one of them) watches for the closure, to re-plan at once.
+        closing = [e for e in model.episodes if e.effect.closed or e.effect.capacity_factor == 0]
+        self.closable_nodes = {n for ep in closing for n in ep.nodes}
+        self.closable_legs = {lid for ep in closing for lid in ep.legs}
+        self._live: dict[tuple[str, str], tuple[int, Route | None]] = {}
 
     # ---------------------------------------------------------------- route availability
     def _open_from(self, route: Route, i: int) -> bool:
@@ -68,11 +76,21 @@ class Transport:
         return all(not nodes[nid].closed for nid in route.nodes[i + 1 : -1])
 
     def best_open(self, origin: str, site: str) -> Route | None:
-        """The best candidate route from ``origin`` to ``site`` with nothing closed on it."""
+        """The best route from ``origin`` to ``site`` with nothing closed on it: the first open
+        candidate, or else the best open path on the live graph (a detour the candidates miss)."""
         for r in self.model.network.routes(origin, site):
             if self._open_from(r, 0):
                 return r
-        return None
+        version = self.model.changes
+        cached = self._live.get((origin, site))
+        if cached is not None and cached[0] == version:
+            return cached[1]
+        legs, nodes = self.model.leg_state, self.model.node_state
+        found = self.model.network.live_route(
+            origin, site, lambda lid: not legs[lid].closed, lambda nid: not nodes[nid].closed
+        )
+        self._live[(origin, site)] = (version, found)
+        return found
 
     # ---------------------------------------------------------------- waiting or detouring
     def _remaining_days(self, route: Route, i: int) -> float:
@@ -156,8 +174,8 @@ class Transport:
             # Nothing leaves a closed node either (a port that closed while the shipment waited
             # there for a leg, or the supplier's dock).
             if leg.closed or node_state[at].closed or (nxt != site_id and node_state[nxt].closed):
-                if trace is not None and sh.held_at != at:
-                    trace(tr.ShipmentHeld(env.now, sh.id, at, sh.qty))
+                if sh.blocked_since is None:
+                    self._blocked(sh, at)
                 sh.held_at = at
                 self.held[at].add(sh)
                 yield from self._hold(sh)
@@ -167,6 +185,7 @@ class Transport:
                 continue
             self.held[at].discard(sh)
             sh.held_at = None
+            sh.blocked_since = None
             # Enter the leg: capacity first, then transit.
             factor = leg.cost_factor * (node_state[nxt].cost_factor if nxt != site_id else 1.0)
             model.add_transport_cost(sh.qty * legs[lid].cost_per_unit * factor, lid, sh.qty)
@@ -175,7 +194,19 @@ class Transport:
                 yield leg.server.request(sh.qty)
             delay = self.transit[lid]() + leg.extra_days
             if delay > 0:
-                yield env.timeout(delay)
+                if reroute and (lid in self.closable_legs or nxt in self.closable_nodes):
+                    turn = yield from self._sail(sh, route, i, delay, weigh)
+                    if turn is not None:
+                        # Back at the leg's start as if there now: the time on the leg is sunk.
+                        sh.legs_taken.pop()
+                        route, i = turn, 0
+                        sh.route = route
+                        sh.rerouted += 1
+                        if trace is not None:
+                            trace(tr.ShipmentRerouted(env.now, sh.id, at, route.legs))
+                        continue
+                else:
+                    yield env.timeout(delay)
             at, i = nxt, i + 1
             if at == site_id:
                 break
@@ -183,10 +214,11 @@ class Transport:
             node = node_state[at]
             self.held[at].add(sh)
             sh.held_at = at
-            if trace is not None and node.closed:
-                trace(tr.ShipmentHeld(env.now, sh.id, at, sh.qty))
+            if node.closed:
+                self._blocked(sh, at)
             while node.closed:
                 yield from self._hold(sh)
+            sh.blocked_since = None
             if sh.qty == 0:
                 self.held[at].discard(sh)
                 return self._lost(sh)
@@ -202,6 +234,48 @@ class Transport:
         self.in_transit.discard(sh)
         sh.held_at = None
         model.deliver(sh)
+
+    def _sail(self, sh: Shipment, route: Route, i: int, delay: float, weigh: bool):
+        """Transit of ``delay`` days on leg ``i`` of ``route``, watching for its end node or the
+        leg itself to close. Returns the route to take from the leg's start instead (the
+        shipment turns back at once) or None when it arrives. With ``weigh`` (when_faster) it
+        turns only when the detour beats waiting for the reopening; otherwise it sails on and
+        waits at the closure."""
+        model, env = self.model, self.env
+        site_id = sh.order.site
+        lid, start, nxt = route.legs[i], route.nodes[i], route.nodes[i + 1]
+        arrive = env.timeout(delay)
+        while True:
+            yield arrive | model.network_changed
+            if arrive.processed:
+                return None
+            blocked = model.leg_state[lid].closed or (
+                nxt != site_id and model.node_state[nxt].closed
+            )
+            if not blocked:
+                continue
+            alt = self.best_open(start, site_id)
+            if alt is not None and (not weigh or self.detour_pays(route, i, alt)):
+                return alt
+
+    def _blocked(self, sh: Shipment, at: str) -> None:
+        """A shipment starts waiting at a closure at node ``at``."""
+        now = self.env.now
+        sh.blocked_since = now
+        if self.model.trace is not None:
+            self.model.trace(tr.ShipmentHeld(now, sh.id, at, sh.qty))
+        site = self.model.sites[sh.order.site]
+        if site.stranded_after is not None and not sh.stranded:
+            self.env.process(self._strand_after(sh, now, site.stranded_after))
+
+    def _strand_after(self, sh: Shipment, since: float, days: float):
+        """After ``days`` still held at the same closure, the shipment is stranded: its site no
+        longer counts it as on order (it re-orders around it); on arrival it is stock."""
+        if days > 0:
+            yield self.env.timeout(days)
+        if sh.blocked_since == since and not sh.stranded and sh.qty > 0:
+            sh.stranded = True
+            self.model.sites[sh.order.site].strand(sh.qty)
 
     def _hold(self, sh: Shipment):
         """Wait for the next change of any disruption; count the days waited."""
@@ -221,6 +295,8 @@ class Transport:
             total += gone
             if gone:
                 self.model.shipment_destroyed(sh, gone)
+                if sh.stranded:
+                    self.model.sites[sh.order.site].strand(-gone)
         return total
 
     def units_in_transit(self) -> int:

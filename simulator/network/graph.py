@@ -7,6 +7,7 @@ unit, then time). Routes are tuples of leg ids.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import islice
 
@@ -88,11 +89,9 @@ class Network:
             found.sort(key=lambda r: (r.mean_days, r.cost_per_unit, r.legs))
         return tuple(found)
 
-    def _k_best(self, origin: str, site: str, rule: Routing) -> list[Route]:
+    def _weight(self, rule: Routing):
+        """Edge weight of the leg graph by the routing rule (days, or freight per unit)."""
         sc = self.scenario
-        src, dst = ("n", origin), ("n", site)
-        if not nx.has_path(self.graph, src, dst):
-            return []
 
         def weight(u, v, _d) -> float:
             if u[0] == "n":  # node -> leg: the leg's weight
@@ -103,6 +102,46 @@ class Network:
             # leg -> node: handling at the node reached
             return 0.0 if rule == Routing.CHEAPEST else self._node_days(v[1])
 
+        return weight
+
+    def live_route(
+        self,
+        origin: str,
+        site: str,
+        leg_open: Callable[[str], bool],
+        node_open: Callable[[str], bool],
+    ) -> Route | None:
+        """The best path from ``origin`` to ``site`` on the graph as it is now (legs and
+        pass-through nodes for which ``leg_open`` / ``node_open`` say no are left out), for when
+        every candidate route is blocked: a detour beyond the ``max_routes`` candidates."""
+        sc = self.scenario
+        base = self._weight(sc.sites[site].routing)
+        src, dst = ("n", origin), ("n", site)
+
+        def weight(u, v, d):
+            if v[0] == "l" and not leg_open(v[1]):
+                return None  # networkx: a None weight hides the edge
+            if (
+                v[0] == "n"
+                and v != dst
+                and (sc.nodes[v[1]].kind not in PASS_THROUGH_KINDS or not node_open(v[1]))
+            ):
+                return None
+            return base(u, v, d)
+
+        try:
+            path = nx.shortest_path(self.graph, src, dst, weight=weight)
+        except (nx.NetworkXNoPath, nx.NodeNotFound):
+            return None
+        legs = tuple(x[1] for x in path if x[0] == "l")
+        return self.make_route(legs) if legs else None
+
+    def _k_best(self, origin: str, site: str, rule: Routing) -> list[Route]:
+        sc = self.scenario
+        src, dst = ("n", origin), ("n", site)
+        if not nx.has_path(self.graph, src, dst):
+            return []
+        weight = self._weight(rule)
         paths = nx.shortest_simple_paths(self.graph, src, dst, weight=weight)
         out = []
         for p in islice(paths, sc.max_routes):

@@ -836,7 +836,9 @@ def _problem_for(err: Mapping[str, Any], data: Any) -> tuple[Problem, _Where]:
         fix = fix or f"use a value {op} {_fmt(bound)}"
     elif typ == "value_error":
         msg = str(ctx.get("error", err["msg"])).removeprefix("Value error, ")
-        fix = next((f for pat, f in _VALUE_ERROR_FIX if re.search(pat, msg)), fix)
+        fix = getattr(ctx.get("error"), "fix", None) or next(
+            (f for pat, f in _VALUE_ERROR_FIX if re.search(pat, msg)), fix
+        )
     elif given is None and (typ.endswith("_type") or typ == "enum"):
         name = w.parts[-1] if w.parts else "?"
         msg = f"'{name}' is empty (null)"

@@ -133,7 +133,14 @@ class SupplierNode(_NodeBase):
         90.0, description="idle days after which a supplier needs to ramp up again"
     )
     reservation_fee_per_day: NonNegative = Field(
-        0.0, description="fee per day paid by every policy that names this supplier"
+        0.0,
+        description="fee per day paid by every policy that names this supplier; it reserves "
+        "reserved_capacity_per_day, which stays warm (no ramp-up)",
+    )
+    reserved_capacity_per_day: Positive | None = Field(
+        None,
+        description="units/day the reservation fee keeps warm (no ramp-up, never cools down); "
+        "default: the whole capacity. Needs a reservation_fee_per_day",
     )
 
 
@@ -160,6 +167,12 @@ class SiteNode(_NodeBase):
         "reopening would; false: keep the route and wait",
     )
     shortage_penalty_per_unit: NonNegative = 0.0
+    stranded_after_days: NonNegative | None = Field(
+        None,
+        description="days a shipment may wait at a closure before this site stops counting it "
+        "as on order and re-orders around it (stranded pipeline); when it arrives it is stock. "
+        "Omit to count it until it arrives",
+    )
     routes: dict[str, list[list[str]]] | None = Field(
         None, description="explicit candidate routes per supplier, each a list of leg ids"
     )

@@ -74,6 +74,14 @@ class OrderRole(StrEnum):
     BACKUP = "backup"
 
 
+class SpecError(ValueError):
+    """A spec validator's refusal with its fix (the loader shows both)."""
+
+    def __init__(self, message: str, fix: str):
+        super().__init__(message)
+        self.fix = fix
+
+
 def one_of(
     spec: BaseModel,
     units: str,

@@ -1,5 +1,5 @@
-"""`delay_trigger_days`: contingent and adaptive sourcing can react to a slow path, not only a
-closed one."""
+"""Delay triggers (`triggers: {delay_days: N}`): contingent and adaptive sourcing can react to a
+slow path, not only a closed one."""
 
 from __future__ import annotations
 
@@ -19,18 +19,18 @@ def slowed(tiny_data: dict, trigger: float | None, extra: float = 10.0) -> dict:
     }
     pol = data["sourcing"]["backup"]
     if trigger is not None:
-        pol["delay_trigger_days"] = trigger
+        pol["triggers"] = {"delay_days": trigger}
     data["sourcing"]["adaptive"] = {
         "kind": "adaptive_split",
         "shares": {"cn": 0.5, "vn": 0.5},
         "detection_delay_days": 3,
-        **({"delay_trigger_days": trigger} if trigger is not None else {}),
+        **({"triggers": {"delay_days": trigger}} if trigger is not None else {}),
     }
     return data
 
 
 def backup_orders(result) -> list[float]:
-    return [s[6] for s in result.shipments if s[3] == "backup"]
+    return [s.ordered_at for s in result.shipments if s.role == "backup"]
 
 
 def test_without_a_trigger_a_slow_path_is_not_a_down_path(tiny_data):

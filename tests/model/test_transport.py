@@ -197,11 +197,14 @@ def test_suez_closure_reroute_moves_waiting_shipments_to_the_cape():
             # Left the supplier during the closure: the best available route is the Cape.
             assert s.legs == CAPE_LEGS and s.rerouted == 0
             assert s.arrived_at == d + CAPE
-        elif 87 <= d <= 92:
-            # Already at Suez when it closed: nothing to re-route, they wait there.
-            assert s.legs == SUEZ_LEGS and s.rerouted == 0
-            assert s.arrived_at == 118
-            assert s.waited_days == pytest.approx(106 - (d + 13.5))
+        elif 87 <= d <= 96:
+            # On the leg into Suez (entered at d + 3.5 in [90.5, 99.5]) when it closed at 100:
+            # with reroute: true they turn back at once and re-plan from P1 as if there now
+            # (the days on the leg are sunk): the Cape from t = 100. The leg they turned back on
+            # is not among the legs taken.
+            assert s.legs == CAPE_LEGS and s.chokepoints == ("cape",)
+            assert (s.rerouted, s.waited_days) == (1, 0)
+            assert s.arrived_at == 100 + 20 + 15 + 2
         else:
             assert s.legs == SUEZ_LEGS and s.rerouted == 0 and s.waited_days == 0
             assert s.arrived_at == d + NOMINAL, d

@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, ClassVar, Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from ...scenario.references import check_shares
 from ...scenario.types import Fraction, NonNegative, OrderRole
 from .allocation import ShareTracker
 from .base import Allocation, SourcingSpec, StatusView
 from .split import FixedSplit, share_fields
+from .triggers import Triggers, check_triggers, moved_delay_trigger
 
 
 class AdaptiveSplit(SourcingSpec):
@@ -21,11 +22,11 @@ class AdaptiveSplit(SourcingSpec):
     kind: Literal["adaptive_split"]
     shares: dict[str, Fraction]
     detection_delay_days: NonNegative = 0.0
-    delay_trigger_days: NonNegative | None = Field(
+    triggers: Triggers | None = Field(
         None,
-        description="also treat a supplier's path as down while its best open route is expected "
-        "to take more than this many days longer than usual (a detour, extra_days); "
-        "omit to react to closures only",
+        description="what besides closure counts a supplier's path as down: delay_days, "
+        "capacity_below, cost_above (any one, held for detection_delay_days); omit to react "
+        "to closures only",
     )
     move_queued_orders: bool = False
 
@@ -35,11 +36,18 @@ class AdaptiveSplit(SourcingSpec):
 
     @classmethod
     def check(cls, refs, path: str, raw: Mapping[str, Any]):
-        return check_shares(refs, f"{path}.shares", raw.get("shares"))
+        out = check_shares(refs, f"{path}.shares", raw.get("shares"))
+        suppliers = [s for _, s in cls.supplier_fields(raw)]
+        return out + check_triggers(refs, path, raw, suppliers)
 
     @property
-    def delay_trigger(self) -> float | None:
-        return self.delay_trigger_days
+    def path_triggers(self) -> Triggers | None:
+        return self.triggers
+
+    @model_validator(mode="before")
+    @classmethod
+    def _old_spelling(cls, data: Any) -> Any:
+        return moved_delay_trigger(data)
 
     def runtime(self, status: StatusView) -> AdaptiveSplitRuntime:
         return AdaptiveSplitRuntime(self, status)

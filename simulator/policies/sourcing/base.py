@@ -20,6 +20,7 @@ from ..inventory import InventoryPolicy
 if TYPE_CHECKING:
     from ...errors import Problem
     from ...scenario.references import References
+    from .triggers import Triggers
 
 Allocation = list[tuple[str, int, OrderRole]]  # (supplier id, units, role)
 
@@ -94,8 +95,8 @@ class SourcingSpec(Spec):
         return tuple(dict.fromkeys(s for _, s in found if isinstance(s, str)))
 
     @property
-    def delay_trigger(self) -> float | None:
-        """Days of expected extra delay that count a supply path as down (None: closures only)."""
+    def path_triggers(self) -> Triggers | None:
+        """What besides closure counts a supply path as down (None: closures only)."""
         return None
 
     def runtime(self, status: StatusView) -> SourcingRuntime:

@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, ClassVar, Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from ...errors import Problem
 from ...scenario.references import supplier_ref
 from ...scenario.types import NonNegative, OrderRole
 from .allocation import ShareTracker
 from .base import Allocation, SourcingRuntime, SourcingSpec, StatusView
+from .triggers import Triggers, check_triggers, moved_delay_trigger
 
 
 class PrimaryBackup(SourcingSpec):
@@ -22,11 +23,11 @@ class PrimaryBackup(SourcingSpec):
     primary: str
     backups: list[str] = Field(min_length=1)
     detection_delay_days: NonNegative = 0.0
-    delay_trigger_days: NonNegative | None = Field(
+    triggers: Triggers | None = Field(
         None,
-        description="also treat a supplier's path as down while its best open route is expected "
-        "to take more than this many days longer than usual (a detour, extra_days); "
-        "omit to react to closures only",
+        description="what besides closure counts a supplier's path as down: delay_days, "
+        "capacity_below, cost_above (any one, held for detection_delay_days); omit to react "
+        "to closures only",
     )
     backup_premium: NonNegative = Field(0.0, description="price surcharge at backups, 0.15 = +15%")
     move_queued_orders: bool = True
@@ -67,11 +68,17 @@ class PrimaryBackup(SourcingSpec):
                 )
             if isinstance(b, str):
                 seen.add(b)
-        return out
+        suppliers = [s for _, s in cls.supplier_fields(raw)]
+        return out + check_triggers(refs, path, raw, suppliers)
 
     @property
-    def delay_trigger(self) -> float | None:
-        return self.delay_trigger_days
+    def path_triggers(self) -> Triggers | None:
+        return self.triggers
+
+    @model_validator(mode="before")
+    @classmethod
+    def _old_spelling(cls, data: Any) -> Any:
+        return moved_delay_trigger(data)
 
     def runtime(self, status: StatusView) -> PrimaryBackupRuntime:
         return PrimaryBackupRuntime(self, status)

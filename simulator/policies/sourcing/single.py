@@ -5,9 +5,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, ClassVar, Literal
 
+from pydantic import model_validator
+
 from ...scenario.references import supplier_ref
 from ...scenario.types import OrderRole
 from .base import Allocation, SourcingRuntime, SourcingSpec, StatusView
+from .triggers import refuse_reactions
 
 
 class Single(SourcingSpec):
@@ -16,6 +19,11 @@ class Single(SourcingSpec):
     order: ClassVar[int] = 10
     kind: Literal["single"]
     supplier: str
+
+    @model_validator(mode="before")
+    @classmethod
+    def _reacts_to_nothing(cls, data: Any) -> Any:
+        return refuse_reactions(data, "single")
 
     @classmethod
     def supplier_fields(cls, raw: Mapping[str, Any]) -> list[tuple[str, Any]]:

@@ -5,10 +5,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, ClassVar, Literal
 
+from pydantic import model_validator
+
 from ...scenario.references import check_shares, number
 from ...scenario.types import Fraction, OrderRole
 from .allocation import ShareTracker
 from .base import Allocation, SourcingRuntime, SourcingSpec, StatusView
+from .triggers import refuse_reactions
 
 
 def share_fields(raw: Mapping[str, Any]) -> list[tuple[str, Any]]:
@@ -25,6 +28,11 @@ class Split(SourcingSpec):
     order: ClassVar[int] = 20
     kind: Literal["split"]
     shares: dict[str, Fraction]
+
+    @model_validator(mode="before")
+    @classmethod
+    def _reacts_to_nothing(cls, data: Any) -> Any:
+        return refuse_reactions(data, "split")
 
     @classmethod
     def supplier_fields(cls, raw: Mapping[str, Any]) -> list[tuple[str, Any]]:
