@@ -16,6 +16,10 @@ from ..scenario.schema import Disruption, Effect, RandomTiming, Scenario, Schedu
 from .randomness import Streams
 
 YEAR_DAYS = 365.0
+# A seasonal process is started this many years (plus enough years for BURN_IN_DURATIONS mean
+# durations) before t = 0, so its state at t = 0 is that of the day of the year.
+BURN_IN_YEARS = 3
+BURN_IN_DURATIONS = 5
 
 
 @dataclass(frozen=True)
@@ -117,22 +121,56 @@ def draw_calendar(sc: Scenario, streams: Streams, horizon: float | None = None) 
     return episodes
 
 
+def season_days(season: Season) -> float:
+    """In-season days per calendar year."""
+    a, b = season.start_day_of_year, season.end_day_of_year
+    return b - a if a <= b else YEAR_DAYS - a + b
+
+
+def in_season_up_mean(timing: RandomTiming) -> float:
+    """Mean in-season up time (days) between episodes.
+
+    Without a season this is ``mttf_days`` (or 365 / ``rate_per_year``). With a season, a
+    ``rate_per_year`` still means episodes per calendar year: the season's days are shared
+    between up time and the episodes, so the up time is S / rate − mean duration (at least a
+    hundredth of S / rate); an ``mttf_days`` is in-season up time as given.
+    """
+    if timing.season is None or timing.rate_per_year is None:
+        return timing.mean_up_days
+    per_episode = season_days(timing.season) / timing.rate_per_year
+    return max(per_episode - timing.duration_days.mean, per_episode / 100)
+
+
 def _random_episodes(timing: RandomTiming, rng: np.random.Generator, horizon: float):
-    up_mean = timing.mean_up_days
+    """(start, end, began_before_start) of every episode starting before ``horizon``.
+
+    The process starts in its stationary state, so no warm-up is needed. Without a season that
+    is exact: down at t = 0 with probability MTTR / (MTTF + MTTR), for the residual of a
+    length-biased duration. With a season the state at t = 0 depends on the day of the year, so
+    the process is run from a whole number of years before t = 0 (long enough for every trace of
+    its start to be gone) and only what overlaps [0, horizon) is kept.
+    """
+    up_mean = in_season_up_mean(timing)
     duration = timing.duration_days
     draw_duration = duration.sampler(rng)
     exp = rng.exponential
     season = timing.season
-    t = 0.0
-    # Stationary start: down with probability MTTR/(MTTF+MTTR), for the residual of a
-    # length-biased down period; otherwise up, with a memoryless (exponential) residual up time.
-    starts_down = season is None or _in_season(0.0, season)
-    if starts_down and rng.random() < duration.mean / (up_mean + duration.mean):
-        t = duration.residual_sampler(rng)()
-        yield 0.0, t, True
+    if season is None:
+        t = 0.0
+        if rng.random() < duration.mean / (up_mean + duration.mean):
+            t = duration.residual_sampler(rng)()
+            yield 0.0, t, True
+    else:
+        years = BURN_IN_YEARS + math.ceil(BURN_IN_DURATIONS * duration.mean / YEAR_DAYS)
+        t = -years * YEAR_DAYS
     while True:
         start = advance_in_season(t, exp(up_mean), season)
         if start >= horizon:
             return
         t = start + draw_duration()
-        yield start, t, False
+        if t <= 0.0:
+            continue  # over before the horizon starts (burn-in)
+        if start < 0.0:
+            yield 0.0, t, True
+        else:
+            yield start, t, False

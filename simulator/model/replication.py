@@ -111,8 +111,8 @@ class ReplicationModel:
         self.sourcing = make_sourcing(spec, self.status)
         warm = self.sourcing.warm_suppliers
         self.suppliers = {
-            sid: SupplierRuntime(self, sid, spec, warm=sid in warm)
-            for sid, spec in sc.suppliers.items()
+            sid: SupplierRuntime(self, sid, s, warm=sid in warm, reserved=self._reserved(sid))
+            for sid, s in sc.suppliers.items()
         }
 
         self.costs = {c: np.zeros(self.days) for c in COST_CATEGORIES}
@@ -122,6 +122,17 @@ class ReplicationModel:
         self._shipment_id = 0
         self.ordered_units = 0
         self.destroyed_in_transit = 0
+        self.destroyed_at_suppliers = 0
+
+    def _reserved(self, sid: str) -> float:
+        """Fraction of a supplier's capacity this policy's reservation fee keeps warm."""
+        s = self.scenario.suppliers[sid]
+        if sid not in self.scenario.sourcing[self.policy].suppliers:
+            return 0.0
+        if s.reservation_fee_per_day <= 0 or s.capacity_per_day is None:
+            return 0.0
+        reserved = s.reserved_capacity_per_day or s.capacity_per_day
+        return min(1.0, reserved / s.capacity_per_day)
 
     def _day(self, t: float) -> int:
         """The day index of time ``t`` (days), the last day for t at the horizon."""
@@ -211,6 +222,11 @@ class ReplicationModel:
         if self.trace is not None:
             self.trace(tr.ShipmentDelivered(now, sh.id, o.site, o.supplier, sh.qty, taken))
 
+    def order_destroyed(self, order: Order, units: int) -> None:
+        """``units`` of an order made at its supplier were destroyed before shipping."""
+        self.destroyed_at_suppliers += units
+        self.sites[order.site].lose_in_transit(units)
+
     def shipment_destroyed(self, sh: Shipment, units: int) -> None:
         """``units`` of a shipment were destroyed on the way (they will never arrive)."""
         self.destroyed_in_transit += units
@@ -261,6 +277,8 @@ class ReplicationModel:
                 if nid in self.sites:
                     self.sites[nid].destroy(ep.effect.inventory_loss)
                 else:
+                    if nid in self.suppliers:
+                        self.suppliers[nid].destroy(ep.effect.inventory_loss)
                     self.transport.destroy_at(nid, ep.effect.inventory_loss)
         for lid in ep.legs:
             self._toggle(self.leg_state[lid], ep, starting)
@@ -349,6 +367,7 @@ class ReplicationModel:
             "in_transit": float(self.transport.units_in_transit()),
             "at_suppliers": float(at_suppliers),
             "destroyed_in_transit": float(self.destroyed_in_transit),
+            "destroyed_at_suppliers": float(self.destroyed_at_suppliers),
             "destroyed_at_sites": float(sum(s.destroyed_total for s in self.sites.values())),
             "initial_on_hand": float(sum(s.initial_on_hand for s in self.sites.values())),
             "final_on_hand": float(sum(s.on_hand for s in self.sites.values())),

@@ -10,6 +10,20 @@ import simpy
 from .calendar import Episode
 
 EPS = 1e-9
+SNAP = 1e-9  # days: an event computed this close to a whole day lands on it
+
+
+def snapped(now: float, delay: float) -> float:
+    """``delay`` adjusted so that ``now + delay`` is a whole day when it is within SNAP of one.
+
+    Rates in units/day give completion times such as 11.999999999999998 for an order due at
+    day 12; without the snap it would be booked a day early.
+    """
+    end = now + delay
+    whole = round(end)
+    if end != whole and abs(end - whole) < SNAP:
+        return max(0.0, whole - now)
+    return delay
 
 
 @dataclass(slots=True)
@@ -87,7 +101,7 @@ class FluidServer:
                 continue
             rate = state.capacity_per_day * state.capacity_factor
             t0, changed = env.now, self.changed
-            yield env.timeout(head[0] / rate) | changed
+            yield env.timeout(snapped(t0, head[0] / rate)) | changed
             if changed.triggered:
                 head[0] -= (env.now - t0) * rate
             else:

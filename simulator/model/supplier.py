@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from ..scenario.schema import SupplierNode
 from ..scenario.types import OrderRole
-from .state import ElementState
+from .state import ElementState, snapped
 
 if TYPE_CHECKING:
     from .replication import ReplicationModel
@@ -41,10 +41,19 @@ class SupplierRuntime:
     A closed supplier stops producing; the order in production keeps its progress. With no
     capacity given, production is instantaneous (only the lead time applies). Ramp-up is linear
     from 0 to full capacity over ``ramp_up_days`` after a cold supplier gets an order; a supplier
-    goes cold again after ``cooldown_days`` with nothing to do.
+    goes cold again after ``cooldown_days`` with nothing to do. Reserved capacity (a fraction
+    ``reserved`` of the capacity, paid for by a reservation fee) never ramps: the supplier makes
+    ``capacity × (reserved + (1 − reserved) × ramp fraction)`` units/day.
     """
 
-    def __init__(self, model: ReplicationModel, sid: str, spec: SupplierNode, warm: bool):
+    def __init__(
+        self,
+        model: ReplicationModel,
+        sid: str,
+        spec: SupplierNode,
+        warm: bool,
+        reserved: float = 0.0,
+    ):
         self.model = model
         self.env = model.env
         self.id = sid
@@ -52,6 +61,9 @@ class SupplierRuntime:
         self.state: ElementState = model.node_state[sid]
         self.capacity = spec.capacity_per_day
         self.ramp = spec.ramp_up_days
+        self.reserved = reserved  # fraction of capacity kept warm, 0..1
+        if reserved >= 1.0:
+            self.ramp = 0.0  # all of it reserved: always warm
         self.activated_at = -math.inf if (warm or self.ramp == 0) else None
         self.queue: deque[Order] = deque()
         self.in_lead_time: set[Order] = set()
@@ -116,21 +128,40 @@ class SupplierRuntime:
 
     def _time_for(self, t: float, units: float, rate: float) -> float:
         """Days needed from ``t`` to make ``units`` at full rate ``rate`` under the ramp."""
-        x, r = self._ramp_x(t), self.ramp
+        x, r, rho = self._ramp_x(t), self.ramp, self.reserved
         if x >= r:
             return units / rate
-        during_ramp = rate * (r * r - x * x) / (2 * r)
-        if units <= during_ramp:
+        during_ramp = rate * (rho * (r - x) + (1 - rho) * (r * r - x * x) / (2 * r))
+        if units > during_ramp:
+            return (r - x) + (units - during_ramp) / rate
+        if rho == 0:
             return math.sqrt(x * x + 2 * r * units / rate) - x
-        return (r - x) + (units - during_ramp) / rate
+        # rate · (rho·T + (1 − rho)·((x + T)² − x²) / 2r) = units, solved for T.
+        a = (1 - rho) / (2 * r)
+        b = rho + (1 - rho) * x / r
+        return 2 * (units / rate) / (b + math.sqrt(b * b + 4 * a * units / rate))
 
     def _made(self, t0: float, t1: float, rate: float) -> float:
         """Units made between ``t0`` and ``t1`` at full rate ``rate`` under the ramp."""
-        r = self.ramp
+        r, rho = self.ramp, self.reserved
         x0, x1 = self._ramp_x(t0), self._ramp_x(t1)
         ramped = 0.0 if r == 0 else rate * (x1 * x1 - x0 * x0) / (2 * r)
         full = (t1 - t0) - (x1 - x0)
-        return ramped + rate * full
+        if rho == 0:
+            return ramped + rate * full
+        return rate * rho * (x1 - x0) + (1 - rho) * ramped + rate * full
+
+    def destroy(self, fraction: float) -> int:
+        """Destroy ``fraction`` (rounded down) of every order made here and not yet shipped (in
+        its lead time or waiting to ship); return the units destroyed."""
+        total = 0
+        for order in self.in_lead_time:
+            gone = int(order.qty * fraction + 1e-9)
+            if gone:
+                order.qty -= gone
+                total += gone
+                self.model.order_destroyed(order, gone)
+        return total
 
     def _run(self):
         """SimPy process: produce the queue's head order at the current rate (units/day)."""
@@ -151,7 +182,7 @@ class SupplierRuntime:
                     break
                 rate = self.capacity * self.state.capacity_factor
                 t0 = env.now
-                dt = self._time_for(t0, order.remaining, rate)
+                dt = snapped(t0, self._time_for(t0, order.remaining, rate))
                 changed = self.changed
                 self._making = (order, t0, rate)
                 yield env.timeout(dt) | changed
@@ -176,4 +207,5 @@ class SupplierRuntime:
         while self.state.closed:
             yield self.changed
         self.in_lead_time.discard(order)
-        self.model.dispatch(order)
+        if order.qty > 0:
+            self.model.dispatch(order)

@@ -22,12 +22,14 @@ from ..policies.sourcing import kind_of
 from .references import (
     MODES,
     References,
+    listing,
+    number,
     site_refs,
     supplier_ref,
     unknown,
     whole,
 )
-from .schema import Scenario
+from .schema import EFFECT_ACTS_ON, Scenario
 from .types import NodeKind
 
 
@@ -46,6 +48,8 @@ def check_data(data: Mapping[str, Any]) -> list[Problem]:
     problems += _check_legs(v)
     problems += _check_sourcing(v)
     problems += _check_disruptions(v)
+    problems += _check_effects(v)
+    problems += _check_reservations(v)
     problems += _check_explicit_routes(v)
     problems += _check_reachability(v)
     baseline = data.get("baseline")
@@ -174,17 +178,92 @@ def _check_disruptions(v: References) -> list[Problem]:
                     f"use one of: {', '.join(sorted(modes))}" if modes else "add legs first",
                 )
             )
-        eff = d.get("effect")
-        if (
-            isinstance(eff, Mapping)
-            and (eff.get("demand_factor") is not None or eff.get("inventory_loss") is not None)
-            and (leg is not None or mode is not None)
-        ):
+    return out
+
+
+_ACTS_ON_TEXT = {
+    "closed": "suppliers, ports, hubs, borders, chokepoints and legs",
+    "capacity_factor": "suppliers, nodes and legs that have a capacity_per_day",
+    "extra_days": "suppliers (lead time), nodes (handling) and legs (transit)",
+    "cost_factor": "suppliers (price), nodes and legs (freight)",
+    "inventory_loss": "sites, suppliers and pass-through nodes (not legs)",
+    "demand_factor": "sites",
+}
+_EFFECT_FIX = {
+    "closed": "to stop deliveries to a site, close the legs into it; to cut its demand use "
+    "demand_factor: 0",
+    "capacity_factor": "give the element a capacity_per_day (units/day), or slow it with "
+    "extra_days or stop it with closed: true",
+    "extra_days": "target the legs into the site to delay deliveries",
+    "cost_factor": "target the suppliers or legs whose prices or freight rise",
+    "inventory_loss": "target the site or node where the stock is",
+    "demand_factor": "target a site (or its country or tag)",
+}
+
+
+def _targeted(v: References, target: Mapping[str, Any]) -> list[tuple[str, str, bool]] | None:
+    """(id, kind, has a capacity) of every element a target hits; None if unknown."""
+    node, leg, country, tag, mode = (
+        target.get(k) for k in ("node", "leg", "country", "tag", "mode")
+    )
+    given = [x for x in (node, leg, country, tag, mode) if x is not None]
+    if len(given) != 1 or not v.all_kinds_known:
+        return None
+
+    def of_node(nid: str) -> tuple[str, str, bool]:
+        return nid, v.kinds[nid] or "", v.nodes[nid].get("capacity_per_day") is not None
+
+    def of_leg(lid: str) -> tuple[str, str, bool]:
+        return lid, "leg", v.legs[lid].get("capacity_per_day") is not None
+
+    if isinstance(node, str):
+        return [of_node(node)] if node in v.nodes else None
+    if isinstance(leg, str):
+        return [of_leg(leg)] if leg in v.legs else None
+    if isinstance(country, str):
+        return [of_node(n) for n in sorted(v.nodes) if v.nodes[n].get("country") == country]
+    if isinstance(tag, str):
+        return [
+            of_node(n)
+            for n in sorted(v.nodes)
+            if isinstance(v.nodes[n].get("tags"), list | tuple) and tag in v.nodes[n]["tags"]
+        ]
+    if isinstance(mode, str):
+        return [of_leg(lid) for lid in sorted(v.legs) if v.legs[lid].get("mode") == mode]
+    return None
+
+
+def _check_effects(v: References) -> list[Problem]:
+    """An effect aimed where it cannot act does nothing: say so (DESIGN: nothing silently does
+    nothing). A country, tag or mode target needs one element the effect can act on."""
+    out = []
+    for did, d in v.disruptions.items():
+        target, effect = d.get("target"), d.get("effect")
+        if not isinstance(target, Mapping) or not isinstance(effect, Mapping):
+            continue
+        hit = _targeted(v, target)
+        if not hit:
+            continue
+        for name, (kinds, needs_capacity) in EFFECT_ACTS_ON.items():
+            value = effect.get(name)
+            if value is None or value is False:
+                continue
+            if any(kind in kinds and (cap or not needs_capacity) for _, kind, cap in hit):
+                continue
+            if len(hit) == 1:
+                eid, kind, _ = hit[0]
+                what = f"{'leg' if kind == 'leg' else kind} '{eid}'"
+                if needs_capacity and kind in kinds:
+                    what += " (it has no capacity_per_day)"
+            else:
+                what = (
+                    f"none of the {len(hit)} elements it hits ({listing([h[0] for h in hit], 5)})"
+                )
             out.append(
                 Problem(
-                    f"disruptions.{did}.effect",
-                    "demand_factor and inventory_loss act on nodes, but this targets legs",
-                    "target a site (or its country/tag) instead",
+                    f"disruptions.{did}.effect.{name}",
+                    f"{name} cannot act on {what}: it acts on {_ACTS_ON_TEXT[name]}",
+                    _EFFECT_FIX[name],
                 )
             )
     return out
@@ -309,3 +388,42 @@ def _policy_suppliers(name: str, pol: Mapping[str, Any]) -> list[tuple[str, str]
         return []
     found = kind.supplier_fields(pol)
     return [(f"sourcing.{name}.{p}", s) for p, s in found if isinstance(s, str)]
+
+
+def _check_reservations(v: References) -> list[Problem]:
+    """Reserved capacity needs a fee that buys it and a capacity it is part of."""
+    out = []
+    for sid in sorted(v.suppliers):
+        node = v.nodes[sid]
+        reserved = number(node.get("reserved_capacity_per_day"))
+        if reserved is None:
+            continue
+        path = f"nodes.{sid}.reserved_capacity_per_day"
+        fee = number(node.get("reservation_fee_per_day"))
+        capacity = number(node.get("capacity_per_day"))
+        if not fee:
+            out.append(
+                Problem(
+                    path,
+                    "reserved capacity without a reservation_fee_per_day is never reserved",
+                    "set reservation_fee_per_day (currency/day), or remove this line",
+                )
+            )
+        if capacity is None:
+            out.append(
+                Problem(
+                    path,
+                    "the supplier has no capacity_per_day (unlimited), so there is nothing to "
+                    "reserve",
+                    "give the supplier a capacity_per_day, or remove this line",
+                )
+            )
+        elif reserved > capacity:
+            out.append(
+                Problem(
+                    path,
+                    f"reserves {reserved:g} units/day of a capacity of {capacity:g}",
+                    f"reserve at most {capacity:g} units/day",
+                )
+            )
+    return out

@@ -273,14 +273,38 @@ Timing = Annotated[Scheduled | RandomTiming, Field(discriminator="kind")]
 
 
 class Effect(Spec):
-    """What a disruption does to every node and leg it hits (effects combine)."""
+    """What a disruption does to every node and leg it hits (effects combine).
 
-    closed: bool = False
-    capacity_factor: Fraction | None = None
-    extra_days: NonNegative | None = None
-    cost_factor: NonNegative | None = None
-    inventory_loss: Fraction | None = None
-    demand_factor: NonNegative | None = None
+    Each effect acts only on some kinds of element (:data:`EFFECT_ACTS_ON`); one aimed where it
+    cannot act is a validation error.
+    """
+
+    closed: bool = Field(
+        False, description="nothing passes a port, leg or chokepoint, a supplier stops producing"
+    )
+    capacity_factor: Fraction | None = Field(
+        None,
+        description="multiplies the capacity_per_day of the suppliers, nodes and legs hit "
+        "(0 = closed); acts only where a capacity_per_day is given",
+    )
+    extra_days: NonNegative | None = Field(
+        None,
+        description="days added to transit on a leg, handling at a node, or the production lead "
+        "time of a supplier",
+    )
+    cost_factor: NonNegative | None = Field(
+        None,
+        description="multiplies a supplier's price, a leg's freight, or the freight of the legs "
+        "into a node (a war-risk surcharge at a chokepoint)",
+    )
+    inventory_loss: Fraction | None = Field(
+        None,
+        description="fraction of the stock destroyed when the episode starts: on hand at a "
+        "site, shipments waiting at a node, goods made and not yet shipped at a supplier",
+    )
+    demand_factor: NonNegative | None = Field(
+        None, description="multiplies the demand of the sites hit while the episode lasts"
+    )
 
     @model_validator(mode="after")
     def _something(self) -> Effect:
@@ -299,6 +323,20 @@ class Effect(Spec):
                 "cost_factor, inventory_loss, demand_factor"
             )
         return self
+
+
+_FLOW = frozenset({"leg", *(k.value for k in PASS_THROUGH_KINDS)})
+
+#: Where each effect acts: the kinds of element ("leg" or a node kind) and whether the element
+#: needs a capacity_per_day. Read by the cross-checks; the model applies each effect there.
+EFFECT_ACTS_ON: dict[str, tuple[frozenset[str], bool]] = {
+    "closed": (_FLOW | {NodeKind.SUPPLIER.value}, False),
+    "capacity_factor": (_FLOW | {NodeKind.SUPPLIER.value}, True),
+    "extra_days": (_FLOW | {NodeKind.SUPPLIER.value}, False),
+    "cost_factor": (_FLOW | {NodeKind.SUPPLIER.value}, False),
+    "inventory_loss": (_FLOW - {"leg"} | {NodeKind.SUPPLIER.value, NodeKind.SITE.value}, False),
+    "demand_factor": (frozenset({NodeKind.SITE.value}), False),
+}
 
 
 class Disruption(Spec):

@@ -54,7 +54,7 @@ def base_dict() -> dict:
                 "country": "CN",
                 "handling_days": {"dist": "uniform", "low": 0.5, "high": 1.5},
             },
-            "suez": {"kind": "chokepoint", "country": "EG"},
+            "suez": {"kind": "chokepoint", "country": "EG", "capacity_per_day": 500},
             "D1": {
                 "kind": "site",
                 "country": "DE",

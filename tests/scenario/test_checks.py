@@ -211,7 +211,69 @@ def test_node_effect_on_a_leg(minimal):
         }
     }
     (p,) = check_data(minimal)
-    assert p.path == "disruptions.d.effect"
+    assert p.path == "disruptions.d.effect.demand_factor"
+    assert "cannot act on leg 'cn_rtm'" in p.message and "sites" in p.message
+
+
+@pytest.mark.parametrize(
+    ("target", "effect", "fragment"),
+    [
+        ({"node": "port_rtm"}, {"capacity_factor": 0.5}, "has no capacity_per_day"),
+        ({"leg": "cn_rtm"}, {"capacity_factor": 0.5}, "has no capacity_per_day"),
+        ({"node": "cn_shenzhen"}, {"demand_factor": 2}, "cannot act on supplier"),
+        ({"node": "plant_de"}, {"extra_days": 3}, "cannot act on site 'plant_de'"),
+        ({"node": "plant_de"}, {"closed": True}, "cannot act on site 'plant_de'"),
+        ({"node": "plant_de"}, {"cost_factor": 2}, "cannot act on site 'plant_de'"),
+        ({"leg": "cn_rtm"}, {"inventory_loss": 0.5}, "cannot act on leg 'cn_rtm'"),
+        ({"country": "NL"}, {"capacity_factor": 0.5}, "port_rtm' (it has no capacity"),
+        ({"country": "CN"}, {"demand_factor": 2}, "cannot act on supplier"),
+        ({"tag": "asia"}, {"demand_factor": 2}, "cannot act on supplier"),
+    ],
+)
+def test_an_effect_aimed_where_it_cannot_act_is_refused(minimal, target, effect, fragment):
+    minimal["disruptions"] = {
+        "d": {
+            "target": target,
+            "timing": {"kind": "scheduled", "start_day": 1, "duration_days": 2},
+            "effect": effect,
+        }
+    }
+    (p,) = check_data(minimal)
+    assert p.path == f"disruptions.d.effect.{next(iter(effect))}"
+    assert fragment in p.message and p.fix
+
+
+@pytest.mark.parametrize(
+    ("target", "effect"),
+    [
+        ({"node": "cn_shenzhen"}, {"capacity_factor": 0.5}),  # the supplier has a capacity
+        ({"node": "plant_de"}, {"demand_factor": 2, "inventory_loss": 0.5}),
+        ({"country": "DE"}, {"closed": True}),  # not the site, but nodes of DE it hits
+        ({"node": "port_rtm"}, {"closed": True, "extra_days": 2, "cost_factor": 3}),
+    ],
+)
+def test_effects_that_can_act_pass(minimal, target, effect):
+    minimal["nodes"]["port_de"] = {"kind": "port", "country": "DE"}
+    minimal["disruptions"] = {
+        "d": {
+            "target": target,
+            "timing": {"kind": "scheduled", "start_day": 1, "duration_days": 2},
+            "effect": effect,
+        }
+    }
+    assert check_data(minimal) == []
+
+
+def test_reserved_capacity_needs_a_fee_and_fits_the_capacity(minimal):
+    sup = minimal["nodes"]["cn_shenzhen"]
+    sup["reserved_capacity_per_day"] = 500
+    paths = sorted((p.path, p.message) for p in check_data(minimal))
+    assert [p for p, _ in paths] == ["nodes.cn_shenzhen.reserved_capacity_per_day"] * 2
+    sup["reservation_fee_per_day"] = 10
+    (p,) = check_data(minimal)
+    assert "reserves 500 units/day of a capacity of 100" in p.message
+    sup["reserved_capacity_per_day"] = 40
+    assert check_data(minimal) == []
 
 
 # --------------------------------------------------------------------------- window
