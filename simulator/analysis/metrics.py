@@ -75,7 +75,7 @@ def replication_figures(r: ReplicationResult, sc: Scenario) -> dict[str, float]:
     figures["units_delivered"] = received
     figures["cost_per_unit"] = figures["cost_total"] / received if received > 0 else math.nan
     # What the units cost to buy and move (no holding, shortage or fees): the price of a policy.
-    landed = costs["purchase"] + costs["transport"]
+    landed = costs["purchase"] + costs["transport"] + costs["transport_fixed"]
     figures["landed_cost_per_unit"] = landed / received if received > 0 else math.nan
     by_supplier: Counter = Counter()
     by_country: Counter = Counter()

@@ -10,11 +10,11 @@ import math
 
 import numpy as np
 
-from ..scenario.schema import DailyDemand, PoissonDemand, SiteNode
+from ..scenario.schema import DailyDemand, PoissonDemand, RateDemand, SiteNode
 from .calendar import Episode
 
 
-def _season_factor(spec: DailyDemand | PoissonDemand, days: np.ndarray) -> np.ndarray:
+def _season_factor(spec: DailyDemand | PoissonDemand | RateDemand, days: np.ndarray) -> np.ndarray:
     s = spec.seasonality
     if s is None or s.amplitude == 0:
         return np.ones_like(days, dtype=float)
@@ -55,15 +55,19 @@ def draw_demand(
         qty = np.floor(q + 0.5).astype(np.int64)
         keep = qty > 0
         return times[keep], qty[keep]
-    # Poisson: invert the cumulative intensity of a piecewise-constant rate.
+    # Poisson or constant rate: invert the cumulative intensity of a piecewise-constant rate.
     edges = {float(d) for d in range(horizon + 1)}
     for start, end, _ in shocks:
         edges.update(x for x in (start, end) if 0 < x < horizon)
     grid = np.array(sorted(edges))
     mids = (grid[:-1] + grid[1:]) / 2
-    rate = spec.rate_per_day * _season_factor(spec, np.floor(mids)) * _shock_factor_at(mids, shocks)
+    rate = spec.mean_per_day * _season_factor(spec, np.floor(mids)) * _shock_factor_at(mids, shocks)
     cum = np.concatenate([[0.0], np.cumsum(rate * np.diff(grid))])
     total = cum[-1]
+    if isinstance(spec, RateDemand):
+        # Deterministic: the k-th unit when the cumulative intensity reaches k + 1/2.
+        times = np.interp(np.arange(0.5, total, 1.0), cum, grid)
+        return times, np.ones(len(times), dtype=np.int64)
     n_guess = int(total + 10 * math.sqrt(total + 1) + 10)
     arrivals = np.cumsum(rng.exponential(1.0, n_guess))
     while arrivals[-1] < total:

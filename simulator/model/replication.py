@@ -10,7 +10,7 @@ import simpy
 from ..network.graph import Network
 from ..policies.sourcing import make_sourcing
 from ..scenario.schema import Scenario
-from ..scenario.types import OrderRole
+from ..scenario.types import BelowMinimum, OrderRole
 from . import trace as tr
 from .calendar import Episode, draw_calendar
 from .demand import draw_demand
@@ -116,6 +116,8 @@ class ReplicationModel:
         }
 
         self.costs = {c: np.zeros(self.days) for c in COST_CATEGORIES}
+        # Minimum order quantities or multiples anywhere: orders must be sized.
+        self._sized = any(s.min_order_qty > 0 or s.order_multiple for s in sc.suppliers.values())
         self.shipments: list[ShipmentRecord] = []
         self.leg_units: dict[str, int] = {lid: 0 for lid in sc.legs}
         self._order_id = 0
@@ -140,13 +142,45 @@ class ReplicationModel:
         return d if d < self.days else self.days - 1
 
     # ---------------------------------------------------------------- orders and flows
-    def place_orders(self, site: str, qty: int) -> None:
-        """Split a site's order of ``qty`` units by the sourcing policy and place the parts."""
+    def place_orders(self, site: str, qty: int) -> int:
+        """Split a site's order of ``qty`` units by the sourcing policy, apply the suppliers'
+        minimum order quantities and multiples, and place the parts; return the units placed
+        (at least ``qty``: rounding only ever adds)."""
         parts = self.sourcing.allocate(site, qty, self.env.now)
+        if self._sized:
+            parts = self._order_sizes(parts)
         if self.trace is not None:
             self.trace(tr.OrderAllocated(self.env.now, site, qty, tuple(parts)))
         for sid, units, role in parts:
             self._place(site, sid, units, role)
+        return sum(units for _, units, _ in parts)
+
+    def _order_sizes(self, parts: list[tuple[str, int, OrderRole]]):
+        """Parts of an order sized to the suppliers' ``min_order_qty`` and ``order_multiple``.
+
+        A part below its supplier's minimum is rounded up to it, or, with the policy's
+        ``below_minimum: skip``, its units go to the largest part that meets its minimum (when
+        none does, the largest part is rounded up). Every part is then rounded up to a whole
+        multiple."""
+        suppliers = self.scenario.suppliers
+        if self.scenario.sourcing[self.policy].below_minimum is BelowMinimum.SKIP and parts:
+            keep = [p for p in parts if p[1] >= suppliers[p[0]].min_order_qty]
+            if not keep:
+                keep = [max(parts, key=lambda p: p[1])]
+            dropped = sum(p[1] for p in parts) - sum(p[1] for p in keep)
+            if dropped:
+                big = max(range(len(keep)), key=lambda k: keep[k][1])
+                sid, units, role = keep[big]
+                keep[big] = (sid, units + dropped, role)
+            parts = keep
+        out = []
+        for sid, units, role in parts:
+            spec = suppliers[sid]
+            units = max(units, math.ceil(spec.min_order_qty - 1e-9))
+            if spec.order_multiple:
+                units = -(-units // spec.order_multiple) * spec.order_multiple
+            out.append((sid, units, role))
+        return out
 
     def _place(self, site: str, sid: str, units: int, role: OrderRole) -> None:
         spec = self.scenario.suppliers[sid]
@@ -155,7 +189,10 @@ class ReplicationModel:
             price *= 1.0 + self.sourcing.premium
         self._order_id += 1
         order = Order(self._order_id, site, sid, units, self.env.now, role, price)
-        self.costs["purchase"][self._day(self.env.now)] += price * units
+        day = self._day(self.env.now)
+        self.costs["purchase"][day] += price * units
+        policy_cost = self.scenario.sourcing[self.policy].order_cost
+        self.costs["ordering"][day] += spec.order_cost if policy_cost is None else policy_cost
         self.ordered_units += units
         if self.trace is not None:
             self.trace(tr.OrderPlaced(self.env.now, order.id, site, sid, units, role, price))
@@ -176,7 +213,9 @@ class ReplicationModel:
         if self.trace is not None:
             ids = tuple(o.id for o in orders)
             self.trace(tr.OrdersWithdrawn(self.env.now, site, sid, ids, units))
-        self.place_orders(site, units)
+        placed = self.place_orders(site, units)
+        if placed != units:
+            self.sites[site].ordered_more(placed - units)
 
     def dispatch(self, order: Order) -> None:
         """A finished order leaves its supplier as one shipment."""
@@ -184,8 +223,11 @@ class ReplicationModel:
         self.transport.send(Shipment(self._shipment_id, order, order.qty, self.env.now))
 
     def add_transport_cost(self, amount: float, leg: str, units: int) -> None:
-        """Book ``amount`` (currency) of freight for ``units`` entering ``leg`` now."""
-        self.costs["transport"][self._day(self.env.now)] += amount
+        """Book ``amount`` (currency) of freight for ``units`` entering ``leg`` now, and the
+        leg's fixed cost per shipment."""
+        day = self._day(self.env.now)
+        self.costs["transport"][day] += amount
+        self.costs["transport_fixed"][day] += self.scenario.legs[leg].cost_per_shipment
         self.leg_units[leg] += units
 
     def deliver(self, sh: Shipment) -> None:

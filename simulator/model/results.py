@@ -14,7 +14,15 @@ import pandas as pd
 from ..scenario.types import OrderRole
 from .calendar import Episode
 
-COST_CATEGORIES = ("purchase", "transport", "holding", "shortage", "reservation")
+COST_CATEGORIES = (
+    "purchase",
+    "transport",
+    "transport_fixed",  # per-shipment fixed costs of legs (slots, handling, customs)
+    "ordering",  # fixed cost per order placed
+    "holding",
+    "shortage",
+    "reservation",
+)
 
 
 class ShipmentRecord(NamedTuple):

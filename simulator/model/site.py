@@ -112,7 +112,14 @@ class SiteRuntime:
             self._advance()
             self.on_order += qty
             self.ledger.arrays["orders"][self.ledger.day_of(self.env.now)] += qty
-            self.model.place_orders(self.id, qty)
+            placed = self.model.place_orders(self.id, qty)
+            if placed != qty:
+                self.ordered_more(placed - qty)
+
+    def ordered_more(self, units: int) -> None:
+        """``units`` more were ordered than asked for (minimum order quantities, multiples)."""
+        self.on_order += units
+        self.ledger.arrays["orders"][self.ledger.day_of(self.env.now)] += units
 
     def receive(self, qty: int) -> None:
         """``qty`` units arrive: on order becomes on hand; backorders are served first."""

@@ -13,7 +13,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
-from ..scenario.types import NonNegative, Spec, one_of
+from ..scenario.types import NonNegative, Positive, Spec, one_of
 
 
 def _level(units: float | None, days: float | None, mean_per_day: float) -> int:
@@ -59,7 +59,28 @@ class SsRule:
         return self.order_up_to
 
 
-InventoryRule = BaseStockRule | SsRule
+@dataclass(frozen=True)
+class RQRule:
+    """At a review with position <= r, order the fewest multiples of Q (units) that bring the
+    position above r."""
+
+    reorder_point: int
+    order_quantity_units: int
+    review_period_days: float
+
+    def order_quantity(self, position: float) -> int:
+        """Units to order at a review with inventory ``position`` (units)."""
+        if position > self.reorder_point:
+            return 0
+        q = self.order_quantity_units
+        return q * (int((self.reorder_point - position) // q) + 1)
+
+    @property
+    def initial_on_hand(self) -> int:
+        return self.reorder_point + self.order_quantity_units
+
+
+InventoryRule = BaseStockRule | SsRule | RQRule
 
 
 # --------------------------------------------------------------------------- specs
@@ -113,15 +134,49 @@ class SsPolicy(Spec):
         )
 
 
-InventoryPolicy = Annotated[BaseStock | SsPolicy, Field(discriminator="kind")]
+class RQPolicy(Spec):
+    """Reorder point r, order quantity Q: at a review with position <= r, order enough
+    multiples of Q to bring the position above r (the EOQ policy with Q = EOQ)."""
+
+    kind: Literal["r_Q"]
+    reorder_point: NonNegative | None = Field(None, description="r, units")
+    reorder_point_days_of_cover: NonNegative | None = Field(None, description="r, days of demand")
+    order_quantity: Positive | None = Field(None, description="Q, units per order")
+    order_quantity_days_of_cover: Positive | None = Field(
+        None, description="Q, days of mean demand per order"
+    )
+    review_period_days: NonNegative = Field(
+        1.0, description="days between reviews; 0 = continuous review (after every demand)"
+    )
+    initial_on_hand: NonNegative | None = Field(None, description="units at t=0; default r + Q")
+
+    @model_validator(mode="after")
+    def _levels(self) -> RQPolicy:
+        one_of(self, "reorder_point", "reorder_point_days_of_cover")
+        one_of(self, "order_quantity", "order_quantity_days_of_cover")
+        return self
+
+    def rule(self, mean_per_day: float) -> RQRule:
+        """This policy in units, for mean demand ``mean_per_day`` (units/day)."""
+        q = _level(self.order_quantity, self.order_quantity_days_of_cover, mean_per_day)
+        return RQRule(
+            _level(self.reorder_point, self.reorder_point_days_of_cover, mean_per_day),
+            max(1, q),
+            self.review_period_days,
+        )
 
 
-def make_inventory_rule(spec: BaseStock | SsPolicy, mean_per_day: float) -> InventoryRule:
+InventoryPolicy = Annotated[BaseStock | SsPolicy | RQPolicy, Field(discriminator="kind")]
+
+
+def make_inventory_rule(
+    spec: BaseStock | SsPolicy | RQPolicy, mean_per_day: float
+) -> InventoryRule:
     """Turn a scenario's inventory policy into a rule in units."""
     return spec.rule(mean_per_day)
 
 
-def initial_on_hand(spec: BaseStock | SsPolicy, rule: InventoryRule) -> int:
+def initial_on_hand(spec: BaseStock | SsPolicy | RQPolicy, rule: InventoryRule) -> int:
     """Units on hand at t = 0: the policy's ``initial_on_hand`` or its order-up-to level."""
     if spec.initial_on_hand is not None:
         return math.floor(spec.initial_on_hand + 0.5)

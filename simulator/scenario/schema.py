@@ -44,6 +44,7 @@ __all__ = [
     "PassThroughNode",
     "Product",
     "RandomTiming",
+    "RateDemand",
     "Reroute",
     "Routing",
     "Scenario",
@@ -105,7 +106,20 @@ class PoissonDemand(Spec):
         return self.rate_per_day
 
 
-Demand = Annotated[DailyDemand | PoissonDemand, Field(discriminator="kind")]
+class RateDemand(Spec):
+    """Deterministic demand at a constant rate of ``per_day`` units/day, as single units evenly
+    spaced in time (the k-th unit at (k + ½) / per_day): the classic EOQ setting."""
+
+    kind: Literal["rate"]
+    per_day: Positive = Field(description="units/day, arriving one at a time, evenly spaced")
+    seasonality: Seasonality | None = None
+
+    @property
+    def mean_per_day(self) -> float:
+        return self.per_day
+
+
+Demand = Annotated[DailyDemand | PoissonDemand | RateDemand, Field(discriminator="kind")]
 
 
 # --------------------------------------------------------------------------- nodes
@@ -136,6 +150,15 @@ class SupplierNode(_NodeBase):
         0.0,
         description="fee per day paid by every policy that names this supplier; it reserves "
         "reserved_capacity_per_day, which stays warm (no ramp-up)",
+    )
+    order_cost: NonNegative = Field(
+        0.0, description="fixed cost per order placed with this supplier (administration), currency"
+    )
+    min_order_qty: NonNegative = Field(
+        0.0, description="minimum units per order (MOQ); see the policy's below_minimum"
+    )
+    order_multiple: Annotated[int, Field(ge=1)] | None = Field(
+        None, description="orders are whole multiples of this many units (a pallet, a container)"
     )
     reserved_capacity_per_day: Positive | None = Field(
         None,
@@ -197,6 +220,11 @@ class Leg(Spec):
     transit_days: Distribution
     cost_per_unit: NonNegative = 0.0
     capacity_per_day: Positive | None = Field(None, description="units/day entering the leg")
+    cost_per_shipment: NonNegative = Field(
+        0.0,
+        description="fixed cost each time a shipment enters the leg (a container slot, a train "
+        "slot, customs clearance), currency; not scaled by cost_factor",
+    )
 
 
 # --------------------------------------------------------------------------- disruptions

@@ -67,6 +67,13 @@ class TimingKind(StrEnum):
     RANDOM = "random"
 
 
+class BelowMinimum(StrEnum):
+    """What a policy does with a supplier's part of an order below its ``min_order_qty``."""
+
+    ROUND_UP = "round_up"  # order the minimum from that supplier
+    SKIP = "skip"  # give that part to the policy's other suppliers of the order
+
+
 class OrderRole(StrEnum):
     """Why an order went to its supplier: the policy's regular choice or a contingent backup."""
 

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 from pydantic import Field
 
-from ...scenario.types import OrderRole, Spec
+from ...scenario.types import BelowMinimum, NonNegative, OrderRole, Spec
 from ..inventory import InventoryPolicy
 
 if TYPE_CHECKING:
@@ -75,6 +75,16 @@ class SourcingSpec(Spec):
         None,
         description="inventory policy per site id to use with this sourcing policy, instead of "
         "the site's own (e.g. leaner stock when sourcing is diversified)",
+    )
+    order_cost: NonNegative | None = Field(
+        None,
+        description="fixed cost per order placed with any supplier under this policy, currency; "
+        "default: each supplier's own order_cost",
+    )
+    below_minimum: BelowMinimum = Field(
+        BelowMinimum.ROUND_UP,
+        description="a supplier's part of an order below its min_order_qty: round_up (order the "
+        "minimum) or skip (give the units to the order's other suppliers)",
     )
 
     @classmethod
