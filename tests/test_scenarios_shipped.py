@@ -122,10 +122,14 @@ def test_balances_and_common_random_numbers(name: str):
 
 
 def test_red_sea_diversified_beats_single_sea_source():
+    """Ships at sea turn round for the Cape at once, so the single source loses service only in
+    the weeks the detour adds (not for the whole closure); a share on a route that avoids the
+    strait keeps it, replication by replication."""
     single = fills("red_sea_crisis", "single_cn_sea")
-    assert single.max() < 0.999, "the crisis must cost the single sea source service"
+    assert single.min() < 0.99, "the crisis must cost the single sea source service"
     for policy in ("split_sea_rail", "split_cn_tr", "adaptive_cn_vn_tr"):
-        assert (fills("red_sea_crisis", policy) > single).all(), policy
+        diversified = fills("red_sea_crisis", policy)
+        assert (diversified >= single).all() and diversified.mean() > single.mean(), policy
 
 
 def test_red_sea_contingent_sourcing_needs_a_delay_trigger():
@@ -133,7 +137,8 @@ def test_red_sea_contingent_sourcing_needs_a_delay_trigger():
     with a delay trigger does, and serves better on the same random numbers."""
     closure_only = fills("red_sea_crisis", "backup_tr")
     np.testing.assert_array_equal(closure_only, fills("red_sea_crisis", "single_cn_sea"))
-    assert (fills("red_sea_crisis", "backup_tr_on_delay") > closure_only).all()
+    triggered = fills("red_sea_crisis", "backup_tr_on_delay")
+    assert (triggered >= closure_only).all() and triggered.mean() > closure_only.mean()
 
 
 def test_red_sea_ships_go_round_the_cape():
@@ -203,8 +208,9 @@ def test_hidden_concentration_all_routes_through_one_chokepoint():
     paper = fills("hidden_concentration", "split_cn_in")
     real = fills("hidden_concentration", "split_cn_tr")
     assert (real >= paper).all()
-    # The second country buys far less than the route that avoids the strait.
-    assert (paper - single).mean() < 0.5 * (real - single).mean()
+    # The second country buys much less than the route that avoids the strait (its ships turn
+    # round for the Cape like China's).
+    assert (paper - single).mean() < 0.75 * (real - single).mean()
 
 
 def test_hidden_concentration_shows_in_the_chokepoint_hhi():

@@ -111,7 +111,8 @@ def test_episode_figures_are_reported_per_disruption(tiny):
 
 
 def test_paired_intervals_are_narrower_on_a_shipped_scenario():
-    """Common random numbers at work on the headline scenario: for every policy whose paired
+    """Common random numbers at work on a shipped scenario of random, correlated typhoons: for
+    every policy whose paired
     fill rate varies across replications (and differs from the baseline's), the paired 95% CI of
     the fill-rate difference is narrower than the unpaired (Welch) one from the same
     replications. (A policy at 100% in every replication has nothing to correlate with.)"""
@@ -119,7 +120,7 @@ def test_paired_intervals_are_narrower_on_a_shipped_scenario():
 
     root = Path(__file__).resolve().parents[2]
     sc = simulator.load_scenario(
-        root / "scenarios" / "red_sea_crisis.yaml", overrides={"horizon_days": 450}
+        root / "scenarios" / "typhoon_season.yaml", overrides={"horizon_days": 450}
     )
     res = simulator.run(sc, replications=10, jobs=2)
     p = res.paired[res.paired["figure"] == "fill_rate"].set_index("policy")
