@@ -14,6 +14,8 @@ from ..scenario.types import BelowMinimum, OrderRole
 from . import trace as tr
 from .calendar import Episode, draw_calendar
 from .demand import draw_demand
+from .early_warning import WarningDesk, WarningUse, draw_warnings
+from .expedite import Expediter
 from .randomness import Streams
 from .results import COST_CATEGORIES, ReplicationResult, ShipmentRecord
 from .site import SiteRuntime
@@ -67,6 +69,7 @@ class ReplicationModel:
         network: Network | None = None,
         point: int = 0,
         trace: tr.Trace | None = None,
+        warnings: WarningUse = WarningUse.ALL,
     ):
         sc = scenario
         if policy not in sc.sourcing:
@@ -99,6 +102,7 @@ class ReplicationModel:
                 st.server = FluidServer(self.env, st)
 
         self.episodes: list[Episode] = draw_calendar(sc, self.streams)
+        self.touches = self._touches()
         self.transport = Transport(self)
         overrides = sc.sourcing[policy].inventory or {}
         self.sites = {
@@ -115,6 +119,9 @@ class ReplicationModel:
             for sid, s in sc.suppliers.items()
         }
 
+        self.warnings = draw_warnings(sc, self.streams, self.episodes)
+        self.desk = WarningDesk(self, self.warnings, WarningUse(warnings))
+        self.expediter = Expediter(self)
         self.costs = {c: np.zeros(self.days) for c in COST_CATEGORIES}
         # Minimum order quantities or multiples anywhere: orders must be sized.
         self._sized = any(s.min_order_qty > 0 or s.order_multiple for s in sc.suppliers.values())
@@ -222,11 +229,30 @@ class ReplicationModel:
         self._shipment_id += 1
         self.transport.send(Shipment(self._shipment_id, order, order.qty, self.env.now))
 
-    def add_transport_cost(self, amount: float, leg: str, units: int) -> None:
-        """Book ``amount`` (currency) of freight for ``units`` entering ``leg`` now, and the
-        leg's fixed cost per shipment."""
+    def place_expedited(self, site: str, sid: str, units: int, route) -> None:
+        """Place an expedited order (ahead of the supplier's queue, to travel by ``route``)."""
+        spec = self.scenario.suppliers[sid]
+        price = spec.unit_price * self.node_state[sid].cost_factor
+        self._order_id += 1
+        order = Order(self._order_id, site, sid, units, self.env.now, OrderRole.EXPEDITE, price)
+        order.route = route
         day = self._day(self.env.now)
-        self.costs["transport"][day] += amount
+        self.costs["purchase"][day] += price * units
+        policy_cost = self.scenario.sourcing[self.policy].order_cost
+        self.costs["ordering"][day] += spec.order_cost if policy_cost is None else policy_cost
+        self.ordered_units += units
+        if self.trace is not None:
+            role = OrderRole.EXPEDITE
+            self.trace(tr.OrderPlaced(self.env.now, order.id, site, sid, units, role, price))
+        self.suppliers[sid].place(order, urgent=True)
+
+    def add_transport_cost(
+        self, amount: float, leg: str, units: int, expedite: bool = False
+    ) -> None:
+        """Book ``amount`` (currency) of freight for ``units`` entering ``leg`` now (as expedite
+        cost for an expedited shipment), and the leg's fixed cost per shipment."""
+        day = self._day(self.env.now)
+        self.costs["expedite" if expedite else "transport"][day] += amount
         self.costs["transport_fixed"][day] += self.scenario.legs[leg].cost_per_shipment
         self.leg_units[leg] += units
 
@@ -332,10 +358,19 @@ class ReplicationModel:
         self.changes += 1
         old, self.network_changed = self.network_changed, self.env.event()
         old.succeed()
+        self.update_supply_status()
+
+    def update_supply_status(self, warned: bool = False) -> None:
+        """Re-evaluate every supply path; move orders where the policy says so. ``warned``: a
+        warning changed, and the paths it puts down count as detected at once."""
         now = self.env.now
         went_down, recovered = self.status.update(now)
         for sid, site in went_down:
-            if self.sourcing.moves_orders_from(sid):
+            if warned:
+                self.status.detected_now(sid, site, now, self.sourcing.detection_delay)
+                if self.sourcing.moves_orders_from(sid):
+                    self.move_orders(sid, site)
+            elif self.sourcing.moves_orders_from(sid):
                 self.env.process(self._detect(sid, site, now))
         # Orders waiting at a supplier that is (detectedly) down go to whichever supplier of the
         # policy can serve them: also when another supplier's path recovers while they wait.
@@ -357,18 +392,24 @@ class ReplicationModel:
             self.move_orders(sid, site)
 
     # ---------------------------------------------------------------- run
-    def _episode_sites(self) -> dict[tuple[str, int], tuple[str, ...]]:
-        """Sites each episode can affect under this policy (directly, via a supplier or route)."""
-        out = {}
+    def _touches(self) -> dict[str, frozenset[str]]:
+        """Per site, the nodes and legs that can affect it under this policy: the site, the
+        policy's suppliers and every element of a candidate route from one of them."""
         suppliers = self.scenario.sourcing[self.policy].suppliers
-        touches: dict[str, set[str]] = {}
+        touches: dict[str, frozenset[str]] = {}
         for site in self.scenario.sites:
             elems = {site, *suppliers}
             for s in suppliers:
                 for r in self.network.routes(s, site):
                     elems.update(r.legs)
                     elems.update(r.nodes)
-            touches[site] = elems
+            touches[site] = frozenset(elems)
+        return touches
+
+    def _episode_sites(self) -> dict[tuple[str, int], tuple[str, ...]]:
+        """Sites each episode can affect under this policy (directly, via a supplier or route)."""
+        out = {}
+        touches = self.touches
         for ep in self.episodes:
             hit = set(ep.nodes) | set(ep.legs)
             out[(ep.disruption, ep.index)] = tuple(
@@ -380,6 +421,8 @@ class ReplicationModel:
         """Simulate the whole horizon and return the replication's record."""
         env = self.env
         env.process(self._disruption_driver())
+        if self.desk.warnings:
+            env.process(self.desk.process())
         for sid, site in self.sites.items():
             times, qty = draw_demand(
                 sid, site.spec, self.days, self.streams.generator("demand", sid), self.episodes
@@ -434,6 +477,7 @@ class ReplicationModel:
             balance=balance,
             leg_units=self.leg_units,
             events=events,
+            warnings=self.warnings,
         )
 
 
@@ -445,10 +489,14 @@ def run_replication(
     network: Network | None = None,
     point: int = 0,
     trace: tr.Trace | None = None,
+    warnings: WarningUse = WarningUse.ALL,
 ) -> ReplicationResult:
     """Simulate one replication of one sourcing policy (seed defaults to the scenario's);
-    ``trace`` receives every trace event (see :mod:`simulator.model.trace`)."""
-    return ReplicationModel(scenario, policy, replication, seed, network, point, trace).run()
+    ``trace`` receives every trace event (see :mod:`simulator.model.trace`); ``warnings``
+    chooses which early warnings the policy reacts to."""
+    return ReplicationModel(
+        scenario, policy, replication, seed, network, point, trace, warnings
+    ).run()
 
 
 __all__ = ["ReplicationModel", "run_replication"]

@@ -22,6 +22,7 @@ COST_CATEGORIES = (
     "holding",
     "shortage",
     "reservation",
+    "expedite",  # freight of expedited shipments
 )
 
 
@@ -68,6 +69,7 @@ class ReplicationResult:
     balance: dict[str, float]
     leg_units: dict[str, int] = field(default_factory=dict)
     events: int = 0
+    warnings: list = field(default_factory=list)  # early warnings issued (early_warning.Warning)
 
     # ---------------------------------------------------------------- tidy views
     def daily_frame(self) -> pd.DataFrame:

@@ -49,6 +49,9 @@ class SiteRuntime:
         # of the inventory position (None: they always count as on order).
         self.stranded_after = spec.stranded_after_days
         self.stranded_units = 0
+        self.mean_demand = spec.demand.mean_per_day  # units/day
+        # Units added to every stock level while an early warning is active (extra cover).
+        self.boost = 0
 
     @property
     def position(self) -> int:
@@ -107,7 +110,8 @@ class SiteRuntime:
 
     def review(self) -> None:
         """Order up to the policy's level against the inventory position (units)."""
-        qty = self.rule.order_quantity(self.position)
+        self.model.expediter.at_review(self.id)
+        qty = self.rule.order_quantity(self.position - self.boost)
         if qty > 0:
             self._advance()
             self.on_order += qty
@@ -137,6 +141,14 @@ class SiteRuntime:
             self.met_total += give
             if entry[1] == 0:
                 self.backlog.popleft()
+
+    def set_boost(self, units: int) -> None:
+        """Raise every stock level by ``units`` (an early warning's extra cover; 0 = normal);
+        a continuous-review site re-orders at once, a periodic one at its next review."""
+        if units != self.boost:
+            self.boost = units
+            if units > 0 and self.continuous:
+                self.review()
 
     def strand(self, qty: int) -> None:
         """``qty`` units on order are stranded (negative: no longer); a continuous-review site

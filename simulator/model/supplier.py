@@ -30,6 +30,7 @@ class Order:
     unit_price: float
     remaining: float = field(default=0.0)
     cancelled: bool = False
+    route: object = None  # an expedited order's route (network.graph.Route), else None
 
     def __post_init__(self) -> None:
         self.remaining = float(self.qty)
@@ -78,15 +79,19 @@ class SupplierRuntime:
         self.env.process(self._run())
 
     # ---------------------------------------------------------------- interface
-    def place(self, order: Order) -> None:
-        """Queue ``order`` (FIFO); a cold supplier starts its ramp-up now."""
+    def place(self, order: Order, urgent: bool = False) -> None:
+        """Queue ``order`` (FIFO; ``urgent``: next after the order in production); a cold
+        supplier starts its ramp-up now."""
         now = self.env.now
         if self.ramp > 0 and (
             self.activated_at is None
             or (self.idle and not self.queue and now - self.idle_since > self.spec.cooldown_days)
         ):
             self.activated_at = now
-        self.queue.append(order)
+        if urgent:
+            self.queue.insert(1 if (self.queue and not self.idle) else 0, order)
+        else:
+            self.queue.append(order)
         if not self._wake.triggered:
             self._wake.succeed()
 

@@ -40,7 +40,14 @@ class SupplyStatus:
         model = self.model
         if model.node_state[supplier].closed:
             return False
-        route = model.transport.best_open(supplier, site)
+        desk = model.desk
+        if desk.switch and desk.warned:
+            # Warned paths count as down at once (on_warning: switch).
+            if supplier in desk.warned:
+                return False
+            route = model.transport.best_open(supplier, site, avoid=desk.warned)
+        else:
+            route = model.transport.best_open(supplier, site)
         if route is None:
             return False
         t = self.triggers
@@ -125,6 +132,11 @@ class SupplyStatus:
                 self.down_since[pair] = now
                 went_down.append(pair)
         return went_down, recovered
+
+    def detected_now(self, supplier: str, site: str, now: float, delay: float) -> None:
+        """Count a path that just went down as detected at once (a warning announced it)."""
+        if self.down_since.get((supplier, site)) == now:
+            self.down_since[(supplier, site)] = now - delay
 
     def observed_down(self, supplier: str, site: str, now: float, delay: float) -> bool:
         """Whether the path has been unusable for at least ``delay`` days at ``now``."""

@@ -64,10 +64,10 @@ class Transport:
         closing = [e for e in model.episodes if e.effect.closed or e.effect.capacity_factor == 0]
         self.closable_nodes = {n for ep in closing for n in ep.nodes}
         self.closable_legs = {lid for ep in closing for lid in ep.legs}
-        self._live: dict[tuple[str, str], tuple[int, Route | None]] = {}
+        self._live: dict[tuple, tuple] = {}
 
     # ---------------------------------------------------------------- route availability
-    def _open_from(self, route: Route, i: int) -> bool:
+    def open_from(self, route: Route, i: int) -> bool:
         """No closed leg from index i on, and no closed pass-through node after the current one."""
         legs, nodes = self.model.leg_state, self.model.node_state
         for lid in route.legs[i:]:
@@ -75,22 +75,38 @@ class Transport:
                 return False
         return all(not nodes[nid].closed for nid in route.nodes[i + 1 : -1])
 
-    def best_open(self, origin: str, site: str) -> Route | None:
-        """The best route from ``origin`` to ``site`` with nothing closed on it: the first open
-        candidate, or else the best open path on the live graph (a detour the candidates miss)."""
+    def best_open(
+        self, origin: str, site: str, avoid: frozenset[str] = frozenset()
+    ) -> Route | None:
+        """The best route from ``origin`` to ``site`` with nothing closed on it (and none of the
+        ``avoid`` elements after ``origin``): the first such candidate, or else the best such
+        path on the live graph (a detour the candidates miss)."""
         for r in self.model.network.routes(origin, site):
-            if self._open_from(r, 0):
+            if self.open_from(r, 0) and not (
+                avoid and (avoid.intersection(r.legs) or avoid.intersection(r.nodes[1:-1]))
+            ):
                 return r
-        version = self.model.changes
-        cached = self._live.get((origin, site))
+        key = (origin, site, avoid)
+        version = (self.model.changes, avoid)
+        cached = self._live.get(key)
         if cached is not None and cached[0] == version:
             return cached[1]
         legs, nodes = self.model.leg_state, self.model.node_state
         found = self.model.network.live_route(
-            origin, site, lambda lid: not legs[lid].closed, lambda nid: not nodes[nid].closed
+            origin,
+            site,
+            lambda lid: not legs[lid].closed and lid not in avoid,
+            lambda nid: not nodes[nid].closed and nid not in avoid,
         )
-        self._live[(origin, site)] = (version, found)
+        self._live[key] = (version, found)
         return found
+
+    def _avoids_warned(self, route: Route, i: int) -> bool:
+        """Whether the rest of ``route`` from index ``i`` passes no element under a warning."""
+        warned = self.model.desk.warned
+        return not (
+            warned.intersection(route.legs[i:]) or warned.intersection(route.nodes[i + 1 : -1])
+        )
 
     # ---------------------------------------------------------------- waiting or detouring
     def _remaining_days(self, route: Route, i: int) -> float:
@@ -144,9 +160,18 @@ class Transport:
         weigh = rule is Reroute.WHEN_FASTER
         at = sh.order.supplier
         first = model.network.routes(at, site_id)[0]
-        route = self.best_open(at, site_id) or first
-        if weigh and route is not first and not self.detour_pays(first, 0, route):
-            route = first  # wait for the reopening: the detour would arrive later
+        desk = model.desk
+        expedited = sh.order.route is not None
+        if expedited:
+            route = sh.order.route
+            if not self.open_from(route, 0):
+                route = model.expediter.route(at, site_id) or route
+        else:
+            route = self.best_open(at, site_id) or first
+            if desk.reroute and desk.warned:
+                route = self.best_open(at, site_id, avoid=desk.warned) or route
+            if weigh and route is not first and not self.detour_pays(first, 0, route):
+                route = first  # wait for the reopening: the detour would arrive later
         sh.route = route
         trace = model.trace
         if trace is not None:
@@ -156,7 +181,16 @@ class Transport:
         node_state, leg_state = model.node_state, model.leg_state
         legs = model.scenario.legs
         while i < len(route.legs):
-            if reroute and not self._open_from(route, i):
+            if desk.reroute and desk.warned and not self._avoids_warned(route, i):
+                # on_warning: reroute — leave the warned target before it is reached.
+                alt = self.best_open(at, site_id, avoid=desk.warned)
+                if alt is not None and alt.legs != route.legs[i:]:
+                    route, i = alt, 0
+                    sh.route = route
+                    sh.rerouted += 1
+                    if trace is not None:
+                        trace(tr.ShipmentRerouted(env.now, sh.id, at, route.legs))
+            if reroute and not self.open_from(route, i):
                 alt = self.best_open(at, site_id)
                 if (
                     alt is not None
@@ -188,7 +222,9 @@ class Transport:
             sh.blocked_since = None
             # Enter the leg: capacity first, then transit.
             factor = leg.cost_factor * (node_state[nxt].cost_factor if nxt != site_id else 1.0)
-            model.add_transport_cost(sh.qty * legs[lid].cost_per_unit * factor, lid, sh.qty)
+            model.add_transport_cost(
+                sh.qty * legs[lid].cost_per_unit * factor, lid, sh.qty, expedited
+            )
             sh.legs_taken.append(lid)
             if leg.server is not None:
                 yield leg.server.request(sh.qty)

@@ -136,7 +136,24 @@ def _check_sourcing(v: References) -> list[Problem]:
         kind = kind_of(pol)
         if kind is not None:
             out += kind.check(v, base, pol)
+        out += _check_expedite(v, base, pol)
     return out
+
+
+def _check_expedite(v: References, path: str, pol: Mapping[str, Any]) -> list[Problem]:
+    """``expedite: {via: air}`` needs an air leg to fly."""
+    exp = pol.get("expedite")
+    if not isinstance(exp, Mapping) or exp.get("via") != "air" or not v.legs_sound():
+        return []
+    if any(leg.get("mode") == "air" for leg in v.legs.values()):
+        return []
+    return [
+        Problem(
+            f"{path}.expedite.via",
+            "no leg has mode: air, so nothing can be expedited by air",
+            "add an air leg (e.g. from a supplier's airport to the site), or use via: fastest",
+        )
+    ]
 
 
 def _check_disruptions(v: References) -> list[Problem]:

@@ -56,6 +56,7 @@ __all__ = [
     "Target",
     "Timing",
     "Unmet",
+    "Warning",
 ]
 
 
@@ -367,12 +368,31 @@ EFFECT_ACTS_ON: dict[str, tuple[frozenset[str], bool]] = {
 }
 
 
+class Warning(Spec):
+    """An early warning (预警) of a disruption's episodes (DESIGN §7).
+
+    With ``probability`` an episode is forecast ``lead_days`` before it starts; false alarms
+    (warnings with no episode, same target) come at ``false_alarms_per_year`` and lapse after
+    their own lead time. Drawn from their own random stream: every policy sees the same
+    warnings, and the disruptions do not change when warnings are added.
+    """
+
+    probability: Fraction = Field(1.0, description="chance that an episode is forecast (0–1)")
+    lead_days: Distribution = Field(
+        description="days between the warning and the start of the episode it announces"
+    )
+    false_alarms_per_year: NonNegative = Field(
+        0.0, description="warnings with no episode, per calendar year (Poisson)"
+    )
+
+
 class Disruption(Spec):
-    """A target, a timing and an effect."""
+    """A target, a timing and an effect (and optionally an early warning)."""
 
     target: Target
     timing: Timing
     effect: Effect
+    warning: Warning | None = None
     description: str | None = None
 
 

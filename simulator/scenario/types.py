@@ -74,11 +74,19 @@ class BelowMinimum(StrEnum):
     SKIP = "skip"  # give that part to the policy's other suppliers of the order
 
 
+class ExpediteVia(StrEnum):
+    """How an expedited order travels."""
+
+    FASTEST = "fastest"  # the fastest open route, whatever its cost
+    AIR = "air"  # the fastest open route that flies (has an air leg)
+
+
 class OrderRole(StrEnum):
     """Why an order went to its supplier: the policy's regular choice or a contingent backup."""
 
     REGULAR = "regular"
     BACKUP = "backup"
+    EXPEDITE = "expedite"  # an emergency order shipped by the fastest (or an air) route
 
 
 class SpecError(ValueError):

@@ -18,7 +18,7 @@ from pydantic import Field
 
 from .base import Allocation, SourcingRuntime, SourcingSpec, StatusView
 
-_NOT_KINDS = {"base", "allocation", "triggers"}
+_NOT_KINDS = {"base", "allocation", "triggers", "reactions"}
 
 
 def _discover() -> dict[str, type[SourcingSpec]]:

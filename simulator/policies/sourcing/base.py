@@ -12,10 +12,11 @@ from collections.abc import Mapping
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
-from ...scenario.types import BelowMinimum, NonNegative, OrderRole, Spec
+from ...scenario.types import BelowMinimum, NonNegative, OrderRole, Spec, SpecError
 from ..inventory import InventoryPolicy
+from .reactions import Expedite, OnWarning
 
 if TYPE_CHECKING:
     from ...errors import Problem
@@ -81,6 +82,14 @@ class SourcingSpec(Spec):
         description="fixed cost per order placed with any supplier under this policy, currency; "
         "default: each supplier's own order_cost",
     )
+    on_warning: OnWarning | None = Field(
+        None, description="what the policy does on an early warning (DESIGN §7)"
+    )
+    expedite: Expedite | None = Field(
+        None,
+        description="emergency orders by a faster mode: on a warning (on_warning.expedite) or "
+        "on a projected shortage (when_backlog_above, when_cover_below_days)",
+    )
     below_minimum: BelowMinimum = Field(
         BelowMinimum.ROUND_UP,
         description="a supplier's part of an order below its min_order_qty: round_up (order the "
@@ -97,6 +106,16 @@ class SourcingSpec(Spec):
     def check(cls, refs: References, path: str, raw: Mapping[str, Any]) -> list[Problem]:
         """Cross-reference problems of one policy of this kind, read from raw data."""
         return []
+
+    @model_validator(mode="after")
+    def _expedite_settings(self) -> SourcingSpec:
+        warned = self.on_warning is not None and self.on_warning.expedite
+        if warned and self.expedite is None:
+            raise SpecError(
+                "on_warning.expedite needs the policy's expedite settings",
+                "add expedite: {via: fastest} (or via: air) to the policy",
+            )
+        return self
 
     @cached_property
     def suppliers(self) -> tuple[str, ...]:

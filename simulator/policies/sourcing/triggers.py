@@ -68,6 +68,9 @@ def refuse_reactions(data: Any, kind: str) -> Any:
     """Refuse reaction settings on a kind that does not react to supply paths."""
     if isinstance(data, Mapping):
         given = [k for k in REACTIONS if k in data]
+        warned = data.get("on_warning")
+        if isinstance(warned, Mapping) and warned.get("switch"):
+            given.append("on_warning.switch")
         if given:
             raise SpecError(
                 f"a '{kind}' policy does not react to disruptions, so "
