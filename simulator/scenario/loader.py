@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import copy
 import difflib
-import os
 import re
 import types
 from collections.abc import Mapping
@@ -23,7 +22,6 @@ from functools import cache
 from pathlib import Path
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
-import yaml
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from ..errors import Problem, ScenarioError
@@ -31,8 +29,7 @@ from . import distributions
 from .checks import check_data
 from .references import did_you_mean
 from .schema import Scenario
-
-PathKey = tuple[str, ...]
+from .source import PathKey, display_name, read_scenario_file, similar_file
 
 _SECTIONS = ("nodes", "legs", "sourcing", "disruptions")
 _SECTION_WORDS = {
@@ -42,15 +39,6 @@ _SECTION_WORDS = {
     "disruptions": (),
 }
 _TAGS = ("kind", "dist")
-
-
-def _show(path: Path) -> str:
-    """A file name as the user would type it: relative to the working folder when inside it."""
-    try:
-        rel = os.path.relpath(path)
-    except ValueError:  # pragma: no cover - another drive on Windows
-        return str(path)
-    return str(path) if rel.startswith("..") else rel
 
 
 class _Source:
@@ -69,128 +57,7 @@ class _Source:
             if parts in self.lines:
                 return self.lines[parts]
             parts = parts[:-1]
-        return (_show(self.files[-1]) if self.files else None), None
-
-
-# --------------------------------------------------------------------------- reading YAML
-
-
-def _yaml_fix(problem: str) -> str:
-    p = problem.lower()
-    if "\\t" in p or "tab" in p:
-        return "indent with spaces, not tabs"
-    if "mapping values are not allowed" in p:
-        return (
-            "put a space after each ':' and quote values that contain ': ', or fix the indentation"
-        )
-    if "could not find expected ':'" in p:
-        return "write 'key: value' (a colon and a space after the key) on this line"
-    if "expected <block end>" in p or "did not find expected key" in p:
-        return "line this entry up with the keys above it (same indentation)"
-    if "found undefined alias" in p:
-        return "define the &anchor before using *alias"
-    if "found unexpected end of stream" in p or "while scanning a quoted" in p:
-        return "close the quote or bracket that is opened here"
-    return "check indentation, colons, brackets and quoting near this line"
-
-
-def _read_yaml(path: Path, shown: str) -> tuple[Any, dict[PathKey, int], list[Problem]]:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ScenarioError([_file_not_found(path, shown)]) from None
-    except IsADirectoryError:
-        raise ScenarioError(
-            [Problem("", "this is a folder, not a scenario file", "give a .yaml file", file=shown)]
-        ) from None
-    except UnicodeDecodeError as exc:
-        raise ScenarioError(
-            [Problem("", f"not UTF-8 text ({exc.reason})", "save the file as UTF-8", file=shown)]
-        ) from None
-    except OSError as exc:
-        raise ScenarioError(
-            [
-                Problem(
-                    "", f"cannot read the file: {exc.strerror}", "check its permissions", file=shown
-                )
-            ]
-        ) from None
-    try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        context = getattr(exc, "context", None)
-        context_mark = getattr(exc, "context_mark", None)
-        msg = f"malformed YAML: {problem}"
-        if context:
-            if context_mark is not None and mark is not None and context_mark.line != mark.line:
-                context += f" that starts on line {context_mark.line + 1}"
-            msg += f" ({context})"
-        if mark is not None:
-            msg += f" at column {mark.column + 1}"
-        raise ScenarioError(
-            [Problem("", msg, _yaml_fix(str(problem)), file=shown, line=line)]
-        ) from None
-    lines: dict[PathKey, int] = {}
-    problems: list[Problem] = []
-    if node is not None:
-        _walk_lines(node, (), lines, problems, shown)
-    return data, lines, problems
-
-
-def _walk_lines(
-    node: yaml.Node,
-    prefix: PathKey,
-    out: dict[PathKey, int],
-    problems: list[Problem],
-    shown: str,
-) -> None:
-    if isinstance(node, yaml.MappingNode):
-        first_line: dict[str, int] = {}
-        for key, value in node.value:
-            name = str(key.value)
-            line = key.start_mark.line + 1
-            k = (*prefix, name)
-            if name in first_line and name != "<<":
-                problems.append(
-                    Problem(
-                        ".".join(k),
-                        f"'{name}' is written twice (first on line {first_line[name]}); "
-                        "YAML keeps only the last",
-                        "rename one of them or merge them into one entry",
-                        file=shown,
-                        line=line,
-                    )
-                )
-            first_line.setdefault(name, line)
-            out[k] = line
-            _walk_lines(value, k, out, problems, shown)
-    elif isinstance(node, yaml.SequenceNode):
-        for i, value in enumerate(node.value):
-            k = (*prefix, str(i))
-            out[k] = value.start_mark.line + 1
-            _walk_lines(value, k, out, problems, shown)
-
-
-def _file_not_found(path: Path, shown: str) -> Problem:
-    fix = "check the path"
-    close = _similar_file(path)
-    if close:
-        fix = f"did you mean '{close}'?"
-    return Problem("", "file not found", fix, file=shown)
-
-
-def _similar_file(path: Path) -> str | None:
-    """The name of a YAML file beside ``path`` whose name is close to it."""
-    folder = path.parent
-    if not folder.is_dir():
-        return None
-    stems = {p.stem: p.name for p in folder.iterdir() if p.suffix in (".yaml", ".yml")}
-    close = difflib.get_close_matches(path.stem, list(stems), n=1, cutoff=0.75)
-    return stems[close[0]] if close else None
+        return (display_name(self.files[-1]) if self.files else None), None
 
 
 # --------------------------------------------------------------------------- overlays
@@ -241,35 +108,8 @@ def _merge(
 
 def _load_source(path: Path, chain: tuple[Path, ...] = ()) -> _Source:
     path = path.resolve() if path.exists() else path.absolute()
-    shown = _show(path)
-    data, lines, problems = _read_yaml(path, shown)
-    if data is None:
-        raise ScenarioError(
-            [
-                Problem(
-                    "",
-                    "the file is empty",
-                    "write the scenario's fields (name, nodes, legs, sourcing, …), "
-                    "see `diversim schema`",
-                    file=shown,
-                )
-            ]
-        )
-    if not isinstance(data, dict):
-        what = {"list": "a list", "str": "a single text value"}.get(
-            type(data).__name__, f"a single {type(data).__name__} value"
-        )
-        raise ScenarioError(
-            [
-                Problem(
-                    "",
-                    f"a scenario file must be a mapping of fields, but this one holds {what}",
-                    "start the file with fields such as 'name:', 'nodes:' and 'sourcing:'",
-                    file=shown,
-                    line=1,
-                )
-            ]
-        )
+    file = read_scenario_file(path)
+    data, lines, shown = file.data, file.lines, file.shown
     parent = data.pop("extends", None)
     if parent is None:
         source = _Source()
@@ -293,7 +133,7 @@ def _load_source(path: Path, chain: tuple[Path, ...] = ()) -> _Source:
                     line=lines.get(key),
                 )
             )
-    source.problems += problems
+    source.problems += file.problems
     source.lines.update({k: (shown, v) for k, v in lines.items()})
     source.files.append(path)
     if "name" not in data and chain == ():
@@ -319,13 +159,14 @@ def _resolve_parent(
         )
     parent_path = path.parent / parent
     if not parent_path.is_file():
-        close = _similar_file(parent_path)
+        close = similar_file(parent_path)
         hint = f" — did you mean '{(Path(parent).parent / close).as_posix()}'?" if close else ""
         raise ScenarioError(
             [
                 Problem(
                     "extends",
-                    f"base file '{parent}' not found (looked for {_show(parent_path)})" + hint,
+                    f"base file '{parent}' not found (looked for {display_name(parent_path)})"
+                    + hint,
                     "give the base file's path relative to this file",
                     file=shown,
                     line=line,
@@ -335,7 +176,7 @@ def _resolve_parent(
     parent_path = parent_path.resolve()
     if parent_path in (*chain, path):
         start = (*chain, path).index(parent_path)
-        cycle = " -> ".join(_show(p) for p in (*(*chain, path)[start:], parent_path))
+        cycle = " -> ".join(display_name(p) for p in (*(*chain, path)[start:], parent_path))
         raise ScenarioError(
             [
                 Problem(
