@@ -1,14 +1,12 @@
-"""Load a scenario file: read YAML, apply ``extends`` overlays, validate once.
+"""Load a scenario: read its files, apply ``extends`` overlays, validate once.
 
-Past :func:`load_scenario` the model trusts its input. Every problem is reported with the file,
-the line (where known), the dotted field path, what is wrong and a fix, gathered into one
-:class:`~simulator.errors.ScenarioError`. Field errors (the schema) and cross-reference problems
-(:mod:`.checks`) are reported together, so one run of ``diversim validate`` lists everything that
-can be found.
-
-``extends: base.yaml`` (a path relative to the file that says it) starts from the base file and
-overlays this one: mappings merge key by key, anything else (numbers, lists) replaces, a mapping
-whose ``kind`` or ``dist`` differs from the base's replaces it whole, and ``null`` deletes the key.
+Past :func:`load_scenario` the model trusts its input. The steps, each in its own module:
+:mod:`.source` reads a YAML file (data and line map, one parse), :mod:`.overlays` resolves
+``extends``, the schema (:mod:`.schema`) validates each field, its errors are turned into problems
+(below), and :mod:`.checks` adds the cross-reference problems. Every problem is reported with
+the file, the line (where known), the dotted field path, what is wrong and a fix, gathered into one
+:class:`~simulator.errors.ScenarioError`, so one run of ``diversim validate`` lists everything
+that can be found.
 """
 
 from __future__ import annotations
@@ -27,169 +25,10 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from ..errors import Problem, ScenarioError
 from . import distributions
 from .checks import check_data
-from .references import did_you_mean
+from .overlays import ScenarioSource, deep_merge, read_layers
+from .references import SECTIONS, did_you_mean
 from .schema import Scenario
-from .source import PathKey, display_name, read_scenario_file, similar_file
-
-_SECTIONS = ("nodes", "legs", "sourcing", "disruptions")
-_SECTION_WORDS = {
-    "nodes": ("node", "supplier"),
-    "legs": ("leg",),
-    "sourcing": ("policy",),
-    "disruptions": (),
-}
-_TAGS = ("kind", "dist")
-
-
-class _Source:
-    """The raw mapping of one scenario after overlays, with where each field was written."""
-
-    def __init__(self) -> None:
-        self.data: dict[str, Any] = {}
-        self.lines: dict[PathKey, tuple[str, int]] = {}
-        self.files: list[Path] = []
-        self.problems: list[Problem] = []  # found while reading (duplicate keys, bad deletes)
-        self.deleted: dict[PathKey, str] = {}  # section entries deleted by an overlay: file:line
-
-    def locate(self, path: str) -> tuple[str | None, int | None]:
-        parts: PathKey = tuple(p for p in path.split(".") if p)
-        while parts:
-            if parts in self.lines:
-                return self.lines[parts]
-            parts = parts[:-1]
-        return (display_name(self.files[-1]) if self.files else None), None
-
-
-# --------------------------------------------------------------------------- overlays
-
-
-def _replaces(base: Any, value: Any) -> bool:
-    """A mapping naming a different ``kind``/``dist`` replaces the base mapping whole."""
-    return any(tag in value and tag in base and value[tag] != base[tag] for tag in _TAGS)
-
-
-def deep_merge(base: dict[str, Any], overlay: dict[str, Any]) -> dict[str, Any]:
-    """Overlay onto base: mappings merge key by key, anything else replaces; ``null`` deletes.
-
-    A mapping whose ``kind`` or ``dist`` differs from the base's replaces it whole (a lognormal
-    overlaid with ``{dist: fixed, value: 3}`` becomes that fixed value, not a mixture of both).
-    """
-    return _merge(base, overlay, (), None, [])
-
-
-def _merge(
-    base: dict[str, Any],
-    overlay: dict[str, Any],
-    prefix: PathKey,
-    absent: list[tuple[PathKey, list[str]]] | None,
-    deleted: list[PathKey],
-) -> dict[str, Any]:
-    merged = copy.deepcopy(base)
-    for key, value in overlay.items():
-        here = (*prefix, str(key))
-        if value is None:
-            if key in merged:
-                del merged[key]
-                if absent is not None and len(here) == 2 and here[0] in _SECTIONS:
-                    deleted.append(here)
-            elif absent is not None and len(here) == 2 and here[0] in _SECTIONS:
-                # deleting an entry that is not there is most likely a misspelt id
-                absent.append((here, [str(k) for k in merged]))
-        elif (
-            isinstance(value, dict)
-            and isinstance(merged.get(key), dict)
-            and not _replaces(merged[key], value)
-        ):
-            merged[key] = _merge(merged[key], value, here, absent, deleted)
-        else:
-            merged[key] = copy.deepcopy(value)
-    return merged
-
-
-def _load_source(path: Path, chain: tuple[Path, ...] = ()) -> _Source:
-    path = path.resolve() if path.exists() else path.absolute()
-    file = read_scenario_file(path)
-    data, lines, shown = file.data, file.lines, file.shown
-    parent = data.pop("extends", None)
-    if parent is None:
-        source = _Source()
-        source.data = copy.deepcopy(data)
-    else:
-        parent_path = _resolve_parent(parent, path, shown, lines, chain)
-        source = _load_source(parent_path, (*chain, path))
-        absent: list[tuple[PathKey, list[str]]] = []
-        deleted: list[PathKey] = []
-        source.data = _merge(source.data, data, (), absent, deleted)
-        for key in deleted:
-            source.deleted[key] = f"{shown}:{lines.get(key, '?')}"
-        for key, siblings in absent:
-            source.problems.append(
-                Problem(
-                    ".".join(key),
-                    f"null deletes '{key[-1]}', but the base has no such entry"
-                    + did_you_mean(key[-1], siblings),
-                    "fix the name, or remove this line",
-                    file=shown,
-                    line=lines.get(key),
-                )
-            )
-    source.problems += file.problems
-    source.lines.update({k: (shown, v) for k, v in lines.items()})
-    source.files.append(path)
-    if "name" not in data and chain == ():
-        source.data["name"] = path.stem  # a variant is named after its own file
-    return source
-
-
-def _resolve_parent(
-    parent: Any, path: Path, shown: str, lines: dict[PathKey, int], chain: tuple[Path, ...]
-) -> Path:
-    line = lines.get(("extends",))
-    if not isinstance(parent, str) or not parent.strip():
-        raise ScenarioError(
-            [
-                Problem(
-                    "extends",
-                    f"extends must name a file, got {parent!r}",
-                    "write extends: base.yaml (a path relative to this file)",
-                    file=shown,
-                    line=line,
-                )
-            ]
-        )
-    parent_path = path.parent / parent
-    if not parent_path.is_file():
-        close = similar_file(parent_path)
-        hint = f" — did you mean '{(Path(parent).parent / close).as_posix()}'?" if close else ""
-        raise ScenarioError(
-            [
-                Problem(
-                    "extends",
-                    f"base file '{parent}' not found (looked for {display_name(parent_path)})"
-                    + hint,
-                    "give the base file's path relative to this file",
-                    file=shown,
-                    line=line,
-                )
-            ]
-        )
-    parent_path = parent_path.resolve()
-    if parent_path in (*chain, path):
-        start = (*chain, path).index(parent_path)
-        cycle = " -> ".join(display_name(p) for p in (*(*chain, path)[start:], parent_path))
-        raise ScenarioError(
-            [
-                Problem(
-                    "extends",
-                    f"extends forms a cycle: {cycle}",
-                    "remove one of the extends lines so the chain ends at a file without extends",
-                    file=shown,
-                    line=line,
-                )
-            ]
-        )
-    return parent_path
-
+from .types import TAG_FIELDS
 
 # --------------------------------------------------------------------------- validation
 
@@ -199,7 +38,7 @@ def load_scenario(path: str | Path, overrides: dict[str, Any] | None = None) -> 
 
     ``overrides`` is a mapping merged on top of the file (same rules as ``extends``).
     """
-    source = _load_source(Path(path))
+    source = read_layers(Path(path))
     if overrides:
         source.data = deep_merge(source.data, overrides)
     return validate_data(source.data, source)
@@ -207,7 +46,7 @@ def load_scenario(path: str | Path, overrides: dict[str, Any] | None = None) -> 
 
 def scenario_from_dict(data: dict[str, Any], name: str = "scenario") -> Scenario:
     """Validate a scenario given as a Python mapping (as a YAML file would hold it)."""
-    source = _Source()
+    source = ScenarioSource()
     if not isinstance(data, Mapping):
         raise ScenarioError([Problem("", "a scenario must be a mapping of fields", "pass a dict")])
     source.data = copy.deepcopy(dict(data))
@@ -215,9 +54,9 @@ def scenario_from_dict(data: dict[str, Any], name: str = "scenario") -> Scenario
     return validate_data(source.data, source)
 
 
-def validate_data(data: dict[str, Any], source: _Source | None = None) -> Scenario:
+def validate_data(data: dict[str, Any], source: ScenarioSource | None = None) -> Scenario:
     """Validate a merged scenario mapping; raise one :class:`ScenarioError` listing everything."""
-    source = source or _Source()
+    source = source or ScenarioSource()
     problems = list(source.problems)
     sc: Scenario | None = None
     try:
@@ -227,7 +66,7 @@ def validate_data(data: dict[str, Any], source: _Source | None = None) -> Scenar
     checked = sc.model_dump(mode="json", by_alias=True) if sc is not None else _salvage(data)
     problems += check_data(checked)
     if problems or sc is None:
-        raise ScenarioError(_locate(_dedupe(problems), source))
+        raise ScenarioError(source.place(_dedupe(problems)))
     return sc
 
 
@@ -239,22 +78,6 @@ def _dedupe(problems: list[Problem]) -> list[Problem]:
             seen.add((p.path, p.message))
             out.append(p)
     return out
-
-
-def _locate(problems: list[Problem], source: _Source) -> list[Problem]:
-    out = []
-    for p in problems:
-        file, line = source.locate(p.path)
-        if p.file is not None:
-            file, line = p.file, p.line
-        message = p.message
-        unknown = re.match(r"unknown (node|supplier|leg|policy) '([^']*)'", message)
-        if unknown:
-            for (section, name), where in source.deleted.items():
-                if name == unknown.group(2) and unknown.group(1) in _SECTION_WORDS[section]:
-                    message += f" (it was deleted by 'null' in {where})"
-        out.append(Problem(p.path, message, p.fix, file=file, line=line))
-    return sorted(out, key=lambda p: (p.file or "", p.line or 0))
 
 
 @cache
@@ -271,7 +94,7 @@ def _salvage(data: Any) -> Any:
     if not isinstance(data, Mapping):
         return data
     out = dict(data)
-    for section in _SECTIONS:
+    for section in SECTIONS:
         entries = data.get(section)
         if not isinstance(entries, Mapping):
             continue
@@ -454,7 +277,7 @@ def _union_members(tp: Any) -> list[type[BaseModel]] | None:
 
 
 def _tag_of(model: type[BaseModel]) -> tuple[str, tuple[str, ...]] | None:
-    for tag in _TAGS:
+    for tag in TAG_FIELDS:
         f = model.model_fields.get(tag)
         if f is not None and get_origin(f.annotation) is Literal:
             return tag, tuple(str(a) for a in get_args(f.annotation))
@@ -603,7 +426,7 @@ def _model_label(model: type[BaseModel]) -> str:
 
 
 def _allowed(model: type[BaseModel]) -> str:
-    return ", ".join(n for n in _field_names(model) if n not in _TAGS)
+    return ", ".join(n for n in _field_names(model) if n not in TAG_FIELDS)
 
 
 def _problem_for(err: Mapping[str, Any], data: Any) -> tuple[Problem, _Where]:

@@ -16,6 +16,9 @@ NonNegative = Annotated[float, Field(ge=0)]
 Positive = Annotated[float, Field(gt=0)]
 Fraction = Annotated[float, Field(ge=0, le=1)]
 
+TAG_FIELDS = ("kind", "dist")
+"""The fields that say which variant a mapping is (a node's ``kind``, a distribution's ``dist``)."""
+
 
 class Spec(BaseModel):
     """Base of every scenario definition: frozen, unknown keys refused, aliases accepted."""
