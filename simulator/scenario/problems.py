@@ -14,121 +14,13 @@ from collections.abc import Mapping
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
+from pydantic.fields import FieldInfo
 
 from ..errors import Problem
 from . import distributions
 from .references import did_you_mean
 from .schema import Scenario
 from .types import TAG_FIELDS
-
-_DIST_TAKES = {
-    "fixed": "value (>= 0), e.g. 3",
-    "uniform": "low and high (0 <= low <= high), e.g. {dist: uniform, low: 2, high: 5}",
-    "triangular": "low <= mode <= high, e.g. {dist: triangular, low: 2, mode: 3, high: 6}",
-    "exponential": "mean (> 0), e.g. {dist: exponential, mean: 10}",
-    "normal": "mean and sd (>= 0; truncated at 0), e.g. {dist: normal, mean: 20, sd: 5}",
-    "lognormal": "mean (> 0) and cv (>= 0, sd ÷ mean), e.g. {dist: lognormal, mean: 30, cv: 0.2}",
-    "gamma": "shape and scale (> 0; mean = shape × scale), e.g. {dist: gamma, shape: 2, scale: 5}",
-    "poisson": "mean (>= 0), e.g. {dist: poisson, mean: 20}",
-    "empirical": "values: a list of numbers >= 0, e.g. {dist: empirical, values: [3, 4, 4, 7]}",
-}
-
-_DIST_EXAMPLE = (
-    "a number such as 3, or a distribution such as {dist: triangular, low: 2, mode: 3, high: 6}"
-)
-
-_DAYS_DIST = f"a time in days: {_DIST_EXAMPLE}"
-
-# Fix texts by field name (as written in the file); checked before the generic ones.
-_FIELD_FIX = {
-    "capacity_per_day": "use a positive number of units/day, or omit it for unlimited",
-    "lead_time_days": _DAYS_DIST,
-    "transit_days": _DAYS_DIST,
-    "handling_days": _DAYS_DIST,
-    "duration_days": f"a duration in days >= 0: {_DIST_EXAMPLE}",
-    "quantity": f"units per day: {_DIST_EXAMPLE}",
-    "unit_price": "a price per unit (>= 0), in the scenario's currency",
-    "cost_per_unit": "a cost per unit (>= 0), in the scenario's currency",
-    "unit_value": "a value per unit (>= 0), in the scenario's currency",
-    "reservation_fee_per_day": "a fee per day (>= 0), in the scenario's currency; 0 for none",
-    "shortage_penalty_per_unit": "a penalty per unit short (>= 0); 0 for none",
-    "holding_cost_rate": "a fraction of unit value per year (>= 0), e.g. 0.25 for 25%/year",
-    "ramp_up_days": "a number of days >= 0; 0 for none",
-    "cooldown_days": "a number of days >= 0",
-    "detection_delay_days": "a number of days >= 0; 0 for immediate",
-    "review_period_days": "a number of days >= 0; 0 for continuous review",
-    "order_up_to": "a number of units >= 0",
-    "reorder_point": "a number of units >= 0",
-    "initial_on_hand": "a number of units >= 0, or omit it to start at the order-up-to level",
-    "order_up_to_days_of_cover": "a number of days of mean demand >= 0",
-    "reorder_point_days_of_cover": "a number of days of mean demand >= 0",
-    "rate_per_day": "a positive number of units per day",
-    "rate_per_year": "a positive number of disruptions per year",
-    "mttf_days": "a positive mean time between disruptions, in days",
-    "start_day": "a day >= 0 from the start of the run",
-    "capacity_factor": "a fraction between 0 (nothing) and 1 (full capacity)",
-    "inventory_loss": "a fraction of stock destroyed, between 0 and 1",
-    "extra_days": "a number of days >= 0 added to transit or production",
-    "cost_factor": "a multiplier >= 0, e.g. 1.5 for +50%",
-    "demand_factor": "a multiplier >= 0, e.g. 1.3 for +30% demand",
-    "backup_premium": "a fraction >= 0, e.g. 0.15 for +15%",
-    "amplitude": "a fraction between 0 and 1",
-    "peak_day": "a day of the year, 0 to 365",
-    "start_day_of_year": "a day of the year, 0 to 365",
-    "end_day_of_year": "a day of the year, 0 to 365",
-    "country": "an ISO 3166 country code such as CN, VN, DE (quote NO, ON, YES: YAML reads "
-    "them as true/false)",
-    "lat": "a latitude between -90 and 90",
-    "lon": "a longitude between -180 and 180",
-    "horizon_days": "a whole number of days > 0",
-    "warmup_days": "a whole number of days >= 0, less than horizon_days",
-    "replications": "a whole number >= 1",
-    "seed": "a whole number >= 0",
-    "recovery_threshold": "a fraction of demand served, > 0 and <= 1 (default 0.95)",
-    "max_routes": "a whole number from 1 to 50",
-    "tags": "a list of words, e.g. tags: [asia, critical]",
-    "backups": "a list of supplier ids, e.g. backups: [vn_hochiminh]",
-    "shares": "a mapping of supplier id to share, e.g. shares: {cn_shenzhen: 0.6, vn_hanoi: 0.4}",
-    "routes": "a mapping of supplier id to a list of routes, each a list of leg ids",
-    "nodes": "a mapping of node id to node, e.g. nodes: {plant_de: {kind: site, ...}}",
-    "legs": "a mapping of leg id to leg, e.g. legs: {cn_rtm: {from: cn, to: rtm, mode: sea, "
-    "transit_days: 30}}",
-    "sourcing": "a mapping of policy name to policy, e.g. sourcing: {single: {kind: single, "
-    "supplier: cn_shenzhen}}",
-    "disruptions": "a mapping of disruption id to {target, timing, effect}",
-    "target": "a mapping with one of node, leg, country, tag, mode, e.g. target: {node: suez}",
-    "timing": "e.g. timing: {kind: scheduled, start_day: 30, duration_days: 14}",
-    "effect": "e.g. effect: {closed: true}",
-    "demand": "e.g. demand: {kind: daily, quantity: 20} or {kind: poisson, rate_per_day: 20}",
-    "inventory": "e.g. inventory: {kind: base_stock, order_up_to_days_of_cover: 30}",
-    "from": "the id of the node the leg starts at",
-    "to": "the id of the node the leg ends at",
-    "supplier": "the id of a supplier node",
-    "primary": "the id of a supplier node",
-    "name": "a non-empty name",
-}
-
-# Fix texts for one entry of a mapping or list field, by the field's name.
-_ITEM_FIX = {
-    "shares": "a share between 0 and 1; a policy's shares sum to 1",
-    "backups": "the id of a supplier node",
-    "tags": "a word, e.g. asia",
-    "nodes": "a node: a mapping such as {kind: port, country: NL}",
-    "legs": "a leg: a mapping such as {from: cn, to: rtm, mode: sea, transit_days: 30}",
-    "sourcing": "a policy: a mapping such as {kind: single, supplier: cn_shenzhen}",
-    "disruptions": "a disruption: a mapping with target, timing and effect",
-    "routes": "a list of routes, each a list of leg ids",
-}
-
-# Fix texts for a field of one particular model, where the name alone is ambiguous.
-_MODEL_FIELD_FIX = {
-    ("Scheduled", "duration_days"): "a number of days >= 0",
-    ("Scheduled", "start_day"): "a day >= 0 from the start of the run",
-    ("PassThroughNode", "capacity_per_day"): "use a positive throughput in units/day, or omit it "
-    "for unlimited",
-    ("Leg", "capacity_per_day"): "use a positive number of units/day entering the leg, or omit it "
-    "for unlimited",
-}
 
 _VALUE_ERROR_FIX = [
     (r"give either .* not both", "keep only one of the two fields"),
@@ -199,6 +91,14 @@ def _field(model: type[BaseModel], name: Any) -> tuple[str, Any] | None:
     return None
 
 
+def _description(tp: Any) -> str | None:
+    """The description an ``Annotated[..., Field(description=...)]`` type carries, if any."""
+    if get_origin(tp) is not Annotated:
+        return None
+    found = [m.description for m in get_args(tp)[1:] if isinstance(m, FieldInfo)]
+    return next((d for d in reversed(found) if d), None)
+
+
 def _field_names(model: type[BaseModel]) -> list[str]:
     return [f.alias or n for n, f in model.model_fields.items()]
 
@@ -211,11 +111,13 @@ class _Where:
         self.model: type[BaseModel] | None = None  # the model holding the last field
         self.model_parts: list[str] = []  # path of that model
         self.field: str | None = None  # last field name (alias)
-        self.field_info: Any = None
+        self.field_info: FieldInfo | None = None
+        self.holder: FieldInfo | None = None  # the field whose value is the model (a shorthand)
         self.tp: Any = None  # the type at the end of the location
         self.shorthand = False  # a bare number stood for a whole distribution
         self.key_error = False  # the error is about a mapping key
         self.items: list[str | None] = []  # containers entered after the last field
+        self.entry: str | None = None  # the schema's description of the entry there
 
     @property
     def path(self) -> str:
@@ -240,11 +142,11 @@ def _where(loc: tuple[Any, ...], data: Any) -> _Where:
                 tp = hit
                 continue
         if isinstance(tp, type) and issubclass(tp, BaseModel):
-            w.model, w.model_parts = tp, list(w.parts)
+            w.model, w.model_parts, w.holder = tp, list(w.parts), w.field_info
             found = _field(tp, seg)
             w.field = str(found[0]) if found else str(seg)
             w.field_info = found[1] if found else None
-            w.items = []
+            w.items, w.entry = [], None
             if isinstance(here, Mapping):
                 w.parts.append(w.field)
                 here = here.get(seg)
@@ -260,6 +162,7 @@ def _where(loc: tuple[Any, ...], data: Any) -> _Where:
             w.items.append(w.field)
             here = here.get(seg) if isinstance(here, Mapping) else None
             tp = get_args(tp)[1]
+            w.entry = _description(tp)
             continue
         if origin in (list, tuple):
             w.parts.append(str(seg))
@@ -267,6 +170,7 @@ def _where(loc: tuple[Any, ...], data: Any) -> _Where:
             ok = isinstance(here, list | tuple) and isinstance(seg, int) and seg < len(here)
             here = here[seg] if ok else None
             tp = get_args(tp)[0]
+            w.entry = _description(tp)
             continue
         if isinstance(seg, str) and ("[" in seg or seg.startswith("function")):
             continue
@@ -306,22 +210,13 @@ def _dists_taking(keys: set[str]) -> list[str]:
 
 
 def _hint(w: _Where) -> str | None:
-    """The fix text for the field at ``w``."""
+    """The fix text for the field at ``w``: what the schema's description says it takes."""
     if w.items and not w.shorthand:
-        return _ITEM_FIX.get(w.items[0] or "") if len(w.items) == 1 else None
+        return w.entry
     if _is_dist(w.model) and not w.shorthand:
-        name = _dist_name(w.model)  # type: ignore[arg-type]
-        return f"{name} takes {_DIST_TAKES.get(name, ', '.join(_field_names(w.model)))}"  # type: ignore[arg-type]
-    if w.shorthand and w.model_parts:
-        return _FIELD_FIX.get(w.model_parts[-1])
-    name = w.field or (w.parts[-1] if w.parts else None)
-    if w.model is not None and (w.model.__name__, name) in _MODEL_FIELD_FIX:
-        return _MODEL_FIELD_FIX[(w.model.__name__, name)]
-    if name in _FIELD_FIX:
-        return _FIELD_FIX[name]
-    if w.field_info is not None and getattr(w.field_info, "description", None):
-        return f"{name}: {w.field_info.description}"
-    return None
+        return f"{_dist_name(w.model)} takes {w.model.takes}"  # type: ignore[arg-type, union-attr]
+    info = w.holder if w.shorthand else w.field_info
+    return info.description if info is not None else None
 
 
 def _model_label(model: type[BaseModel]) -> str:
@@ -394,7 +289,7 @@ def _problem_for(err: Mapping[str, Any], data: Any) -> tuple[Problem, _Where]:
             fix = "fill it in or remove the line" + (f" ({fix})" if fix else "")
         elif members and _is_dist(members[0]):
             msg = f"expected a number or a distribution, got {_fmt(given)}"
-            fix = f"write {_DIST_EXAMPLE}"
+            fix = f"write {distributions.DIST_EXAMPLE}"
         elif get_origin(w.tp) is dict:
             msg = f"expected a mapping of ids to entries, got {_fmt(given)}"
             fix = fix or "write one 'id: {...}' line per entry, indented under this one"
@@ -490,7 +385,7 @@ def _merge_typos(found: list[tuple[Problem, _Where]]) -> list[Problem]:
             msg = f"{name} does not take {', '.join(repr(e) for e in extras)}" + (
                 f" and needs {', '.join(repr(m) for m in missing)}"
             )
-            fix = f"{name} takes {_DIST_TAKES.get(name, _allowed(model))}"
+            fix = f"{name} takes {model.takes}"  # type: ignore[attr-defined]
             given = {*extras, *_given_others(found, g)}
             other = [d for d in _dists_taking(given) if d != name]
             if other:

@@ -8,10 +8,10 @@ from typing import Any, ClassVar, Literal
 from pydantic import Field
 
 from ...scenario.references import check_shares
-from ...scenario.types import Fraction, NonNegative, OrderRole
+from ...scenario.types import NonNegative, OrderRole
 from .allocation import ShareTracker
-from .base import Allocation, SourcingSpec, StatusView
-from .split import FixedSplit, share_fields
+from .base import Allocation, DetectionDelay, SourcingSpec, StatusView
+from .split import FixedSplit, Shares, share_fields
 
 
 class AdaptiveSplit(SourcingSpec):
@@ -19,8 +19,8 @@ class AdaptiveSplit(SourcingSpec):
 
     order: ClassVar[int] = 30
     kind: Literal["adaptive_split"]
-    shares: dict[str, Fraction]
-    detection_delay_days: NonNegative = 0.0
+    shares: Shares
+    detection_delay_days: DetectionDelay = 0.0
     delay_trigger_days: NonNegative | None = Field(
         None,
         description="also treat a supplier's path as down while its best open route is expected "

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, ClassVar, Protocol
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Protocol
 
 from pydantic import Field
 
-from ...scenario.types import OrderRole, Spec
+from ...scenario.types import NonNegative, OrderRole, Spec
 from ..inventory import InventoryPolicy
 
 if TYPE_CHECKING:
@@ -22,6 +22,12 @@ if TYPE_CHECKING:
     from ...scenario.references import References
 
 Allocation = list[tuple[str, int, OrderRole]]  # (supplier id, units, role)
+
+#: A supplier a policy names (checked against the scenario's nodes by the cross-checks).
+SupplierId = Annotated[str, Field(description="the id of a supplier node")]
+
+#: Days a supply path must stay unusable before a reacting policy sees it as down.
+DetectionDelay = Annotated[NonNegative, Field(description="a number of days >= 0; 0 for immediate")]
 
 
 class StatusView(Protocol):

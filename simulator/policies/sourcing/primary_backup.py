@@ -11,7 +11,14 @@ from ...errors import Problem
 from ...scenario.references import supplier_ref
 from ...scenario.types import NonNegative, OrderRole
 from .allocation import ShareTracker
-from .base import Allocation, SourcingRuntime, SourcingSpec, StatusView
+from .base import (
+    Allocation,
+    DetectionDelay,
+    SourcingRuntime,
+    SourcingSpec,
+    StatusView,
+    SupplierId,
+)
 
 
 class PrimaryBackup(SourcingSpec):
@@ -19,16 +26,20 @@ class PrimaryBackup(SourcingSpec):
 
     order: ClassVar[int] = 40
     kind: Literal["primary_backup"]
-    primary: str
-    backups: list[str] = Field(min_length=1)
-    detection_delay_days: NonNegative = 0.0
+    primary: SupplierId
+    backups: list[SupplierId] = Field(
+        min_length=1, description="a list of supplier ids, e.g. backups: [vn_hochiminh]"
+    )
+    detection_delay_days: DetectionDelay = 0.0
     delay_trigger_days: NonNegative | None = Field(
         None,
         description="also treat a supplier's path as down while its best open route is expected "
         "to take more than this many days longer than usual (a detour, extra_days); "
         "omit to react to closures only",
     )
-    backup_premium: NonNegative = Field(0.0, description="price surcharge at backups, 0.15 = +15%")
+    backup_premium: NonNegative = Field(
+        0.0, description="price surcharge at backups: a fraction >= 0, e.g. 0.15 for +15%"
+    )
     move_queued_orders: bool = True
 
     @classmethod

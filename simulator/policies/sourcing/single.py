@@ -7,7 +7,7 @@ from typing import Any, ClassVar, Literal
 
 from ...scenario.references import supplier_ref
 from ...scenario.types import OrderRole
-from .base import Allocation, SourcingRuntime, SourcingSpec, StatusView
+from .base import Allocation, SourcingRuntime, SourcingSpec, StatusView, SupplierId
 
 
 class Single(SourcingSpec):
@@ -15,7 +15,7 @@ class Single(SourcingSpec):
 
     order: ClassVar[int] = 10
     kind: Literal["single"]
-    supplier: str
+    supplier: SupplierId
 
     @classmethod
     def supplier_fields(cls, raw: Mapping[str, Any]) -> list[tuple[str, Any]]:
