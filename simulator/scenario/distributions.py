@@ -17,6 +17,8 @@ from typing import Annotated, Any, ClassVar, Literal
 import numpy as np
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
+from .types import invalid
+
 Sampler = Callable[[], float]
 
 
@@ -105,7 +107,9 @@ class Uniform(_Dist):
     @model_validator(mode="after")
     def _order(self) -> Uniform:
         if self.high < self.low:
-            raise ValueError(f"high ({self.high}) must be at least low ({self.low})")
+            raise invalid(
+                f"high ({self.high}) must be at least low ({self.low})", "swap low and high"
+            )
         return self
 
     @property
@@ -137,7 +141,7 @@ class Triangular(_Dist):
     @model_validator(mode="after")
     def _order(self) -> Triangular:
         if not self.low <= self.mode <= self.high:
-            raise ValueError("need low <= mode <= high")
+            raise invalid("need low <= mode <= high", "order the numbers so low <= mode <= high")
         return self
 
     @property
@@ -200,7 +204,7 @@ class Normal(_Dist):
     @model_validator(mode="after")
     def _some_mass(self) -> Normal:
         if self.sd == 0 and self.mu < 0:
-            raise ValueError("with sd 0 the mean must be >= 0")
+            raise invalid("with sd 0 the mean must be >= 0", "use a mean >= 0")
         if self.sd > 0 and self.mu / self.sd < -5:
             raise ValueError("almost all of this normal lies below 0; raise the mean or the sd")
         return self

@@ -198,21 +198,10 @@ def _out_of_bounds(e: _Error) -> Problem:
     return Problem(e.path, msg, e.fix or f"use a value {op} {_fmt(bound)}")
 
 
-_VALUE_ERROR_FIX = [
-    (r"give either .* not both", "keep only one of the two fields"),
-    (r"^give \w+ \(.+\) or \w+ \(", "add one of the two fields"),
-    (r"give exactly one of node, leg", "keep exactly one of node, leg, country, tag, mode"),
-    (r"an effect needs at least one", "add one, e.g. closed: true or capacity_factor: 0.5"),
-    (r"need low <= mode <= high", "order the numbers so low <= mode <= high"),
-    (r"must be at least low", "swap low and high"),
-    (r"with sd 0 the mean", "use a mean >= 0"),
-]
-
-
 def _rule_broken(e: _Error) -> Problem:
+    """A validator's rule: its message, and the fix it gives (see types.invalid) or the field's."""
     msg = str(e.ctx.get("error", e.msg)).removeprefix("Value error, ")
-    fix = next((f for pat, f in _VALUE_ERROR_FIX if re.search(pat, msg)), e.fix)
-    return Problem(e.path, msg, fix)
+    return Problem(e.path, msg, e.ctx.get("fix") or e.fix)
 
 
 def _not_text(e: _Error) -> Problem:

@@ -28,6 +28,7 @@ from .types import (
     Routing,
     Spec,
     Unmet,
+    invalid,
     one_of,
 )
 
@@ -245,7 +246,10 @@ class Target(Spec):
     def _exactly_one(self) -> Target:
         n = sum(v is not None for v in (self.node, self.leg, self.country, self.tag, self.mode))
         if n != 1:
-            raise ValueError("give exactly one of node, leg, country, tag, mode")
+            raise invalid(
+                "give exactly one of node, leg, country, tag, mode",
+                "keep exactly one of node, leg, country, tag, mode",
+            )
         return self
 
     def describe(self) -> str:
@@ -338,9 +342,10 @@ class Effect(Spec):
                 self.demand_factor,
             )
         ):
-            raise ValueError(
+            raise invalid(
                 "an effect needs at least one of closed, capacity_factor, extra_days, "
-                "cost_factor, inventory_loss, demand_factor"
+                "cost_factor, inventory_loss, demand_factor",
+                "add one, e.g. closed: true or capacity_factor: 0.5",
             )
         return self
 

@@ -11,6 +11,7 @@ from enum import StrEnum
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
+from pydantic_core import PydanticCustomError
 
 NonNegative = Annotated[float, Field(ge=0)]
 Positive = Annotated[float, Field(gt=0)]
@@ -77,6 +78,11 @@ class OrderRole(StrEnum):
     BACKUP = "backup"
 
 
+def invalid(message: str, fix: str) -> PydanticCustomError:
+    """The error a spec's validator raises for a broken rule, carrying the fix the user is shown."""
+    return PydanticCustomError("value_error", message, {"fix": fix})
+
+
 def one_of(
     spec: BaseModel,
     units: str,
@@ -87,6 +93,8 @@ def one_of(
     """Refuse a spec that gives both (or, when ``required``, neither) of two alternative fields."""
     given = [getattr(spec, units) is not None, getattr(spec, days) is not None]
     if all(given):
-        raise ValueError(f"give either {units} or {days}, not both")
+        raise invalid(f"give either {units} or {days}, not both", "keep only one of the two fields")
     if required and not any(given):
-        raise ValueError(f"give {units} ({meaning[0]}) or {days} ({meaning[1]})")
+        raise invalid(
+            f"give {units} ({meaning[0]}) or {days} ({meaning[1]})", "add one of the two fields"
+        )
