@@ -82,6 +82,7 @@ def _problem_for(err: Mapping[str, Any], data: Any) -> tuple[Problem, Where]:
 
 
 def _generic(typ: str) -> Handler:
+    """The handler for an error type the table does not list."""
     if typ.endswith("_type"):
         return _null_is_empty(_wrong_type)
     if typ.endswith("_parsing"):
