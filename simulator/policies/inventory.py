@@ -85,15 +85,21 @@ InventoryRule = BaseStockRule | SsRule | RQRule
 
 # --------------------------------------------------------------------------- specs
 
+# What each level field takes (shown by `diversim schema`; the loader's fix for a wrong value).
+_UNITS = "a number of units >= 0"
+_DAYS_OF_COVER = "a number of days of mean demand >= 0"
+_REVIEW = "a number of days >= 0; 0 for continuous review"
+_INITIAL = "a number of units >= 0, or omit it to start at the order-up-to level"
+
 
 class BaseStock(Spec):
     """Order up to S every ``review_period_days`` (0 = continuous review)."""
 
     kind: Literal["base_stock"]
-    order_up_to: NonNegative | None = Field(None, description="S, units")
-    order_up_to_days_of_cover: NonNegative | None = Field(None, description="S, days of demand")
-    review_period_days: NonNegative = 1.0
-    initial_on_hand: NonNegative | None = Field(None, description="units at t=0; default S")
+    order_up_to: NonNegative | None = Field(None, description=_UNITS)
+    order_up_to_days_of_cover: NonNegative | None = Field(None, description=_DAYS_OF_COVER)
+    review_period_days: NonNegative = Field(1.0, description=_REVIEW)
+    initial_on_hand: NonNegative | None = Field(None, description=_INITIAL)
 
     @model_validator(mode="after")
     def _levels(self) -> BaseStock:
@@ -112,12 +118,12 @@ class SsPolicy(Spec):
     """Reorder point s, order-up-to S: at a review with position <= s, order S − position."""
 
     kind: Literal["s_S"]
-    reorder_point: NonNegative | None = None
-    reorder_point_days_of_cover: NonNegative | None = None
-    order_up_to: NonNegative | None = None
-    order_up_to_days_of_cover: NonNegative | None = None
-    review_period_days: NonNegative = 1.0
-    initial_on_hand: NonNegative | None = None
+    reorder_point: NonNegative | None = Field(None, description=_UNITS)
+    reorder_point_days_of_cover: NonNegative | None = Field(None, description=_DAYS_OF_COVER)
+    order_up_to: NonNegative | None = Field(None, description=_UNITS)
+    order_up_to_days_of_cover: NonNegative | None = Field(None, description=_DAYS_OF_COVER)
+    review_period_days: NonNegative = Field(1.0, description=_REVIEW)
+    initial_on_hand: NonNegative | None = Field(None, description=_INITIAL)
 
     @model_validator(mode="after")
     def _levels(self) -> SsPolicy:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 _EXPORTS = {
     "Scenario": ".schema",
-    "deep_merge": ".loader",
+    "deep_merge": ".overlays",
     "load_scenario": ".loader",
     "scenario_from_dict": ".loader",
 }
@@ -29,5 +29,6 @@ def __getattr__(name: str) -> Any:
 
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .loader import deep_merge, load_scenario, scenario_from_dict
+    from .loader import load_scenario, scenario_from_dict
+    from .overlays import deep_merge
     from .schema import Scenario

@@ -12,16 +12,21 @@ from __future__ import annotations
 import functools
 import math
 from collections.abc import Callable
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 import numpy as np
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+
+from .types import invalid
 
 Sampler = Callable[[], float]
 
 
 class _Dist(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+    #: What the distribution takes, with an example (the fix text for a mistake inside it).
+    takes: ClassVar[str]
 
     @property
     def mean(self) -> float:  # pragma: no cover - overridden
@@ -71,6 +76,7 @@ class _Dist(BaseModel):
 class Fixed(_Dist):
     """Always ``value``."""
 
+    takes: ClassVar[str] = "value (>= 0), e.g. 3"
     dist: Literal["fixed"] = "fixed"
     value: float = Field(ge=0)
 
@@ -93,6 +99,7 @@ class Fixed(_Dist):
 class Uniform(_Dist):
     """Uniform on [low, high]."""
 
+    takes: ClassVar[str] = "low and high (0 <= low <= high), e.g. {dist: uniform, low: 2, high: 5}"
     dist: Literal["uniform"]
     low: float = Field(ge=0)
     high: float = Field(ge=0)
@@ -100,7 +107,9 @@ class Uniform(_Dist):
     @model_validator(mode="after")
     def _order(self) -> Uniform:
         if self.high < self.low:
-            raise ValueError(f"high ({self.high}) must be at least low ({self.low})")
+            raise invalid(
+                f"high ({self.high}) must be at least low ({self.low})", "swap low and high"
+            )
         return self
 
     @property
@@ -123,6 +132,7 @@ class Uniform(_Dist):
 class Triangular(_Dist):
     """Triangular on [low, high] with the given mode."""
 
+    takes: ClassVar[str] = "low <= mode <= high, e.g. {dist: triangular, low: 2, mode: 3, high: 6}"
     dist: Literal["triangular"]
     low: float = Field(ge=0)
     mode: float = Field(ge=0)
@@ -131,7 +141,7 @@ class Triangular(_Dist):
     @model_validator(mode="after")
     def _order(self) -> Triangular:
         if not self.low <= self.mode <= self.high:
-            raise ValueError("need low <= mode <= high")
+            raise invalid("need low <= mode <= high", "order the numbers so low <= mode <= high")
         return self
 
     @property
@@ -157,6 +167,7 @@ class Triangular(_Dist):
 class Exponential(_Dist):
     """Exponential with the given mean."""
 
+    takes: ClassVar[str] = "mean (> 0), e.g. {dist: exponential, mean: 10}"
     dist: Literal["exponential"]
     mean_value: float = Field(gt=0, alias="mean")
 
@@ -183,6 +194,9 @@ class Exponential(_Dist):
 class Normal(_Dist):
     """Normal(mean, sd) truncated at 0 (negative draws are redrawn)."""
 
+    takes: ClassVar[str] = (
+        "mean and sd (>= 0; truncated at 0), e.g. {dist: normal, mean: 20, sd: 5}"
+    )
     dist: Literal["normal"]
     mu: float = Field(alias="mean")
     sd: float = Field(ge=0)
@@ -190,7 +204,7 @@ class Normal(_Dist):
     @model_validator(mode="after")
     def _some_mass(self) -> Normal:
         if self.sd == 0 and self.mu < 0:
-            raise ValueError("with sd 0 the mean must be >= 0")
+            raise invalid("with sd 0 the mean must be >= 0", "use a mean >= 0")
         if self.sd > 0 and self.mu / self.sd < -5:
             raise ValueError("almost all of this normal lies below 0; raise the mean or the sd")
         return self
@@ -232,6 +246,9 @@ class Normal(_Dist):
 class Lognormal(_Dist):
     """Lognormal given its own mean and coefficient of variation (sd / mean)."""
 
+    takes: ClassVar[str] = (
+        "mean (> 0) and cv (>= 0, sd ÷ mean), e.g. {dist: lognormal, mean: 30, cv: 0.2}"
+    )
     dist: Literal["lognormal"]
     mean_value: float = Field(gt=0, alias="mean")
     cv: float = Field(ge=0)
@@ -262,6 +279,9 @@ class Lognormal(_Dist):
 class Gamma(_Dist):
     """Gamma with ``shape`` k and ``scale`` θ (mean kθ)."""
 
+    takes: ClassVar[str] = (
+        "shape and scale (> 0; mean = shape × scale), e.g. {dist: gamma, shape: 2, scale: 5}"
+    )
     dist: Literal["gamma"]
     shape: float = Field(gt=0)
     scale: float = Field(gt=0)
@@ -286,6 +306,7 @@ class Gamma(_Dist):
 class Poisson(_Dist):
     """Poisson counts with the given mean."""
 
+    takes: ClassVar[str] = "mean (>= 0), e.g. {dist: poisson, mean: 20}"
     dist: Literal["poisson"]
     mean_value: float = Field(ge=0, alias="mean")
 
@@ -310,6 +331,9 @@ class Poisson(_Dist):
 class Empirical(_Dist):
     """Equally likely draws from a list of observed values."""
 
+    takes: ClassVar[str] = (
+        "values: a list of numbers >= 0, e.g. {dist: empirical, values: [3, 4, 4, 7]}"
+    )
     dist: Literal["empirical"]
     values: list[Annotated[float, Field(ge=0)]] = Field(min_length=1)
 
@@ -348,6 +372,11 @@ _AnyDist = Annotated[
     Fixed | Uniform | Triangular | Exponential | Normal | Lognormal | Gamma | Poisson | Empirical,
     Field(discriminator="dist"),
 ]
+
+DIST_EXAMPLE = (
+    "a number such as 3, or a distribution such as {dist: triangular, low: 2, mode: 3, high: 6}"
+)
+"""How to write a time or quantity: the words every fix text about a distribution field uses."""
 
 Distribution = Annotated[
     _AnyDist,

@@ -17,6 +17,9 @@ from .types import Mode, NodeKind
 
 SHARE_TOLERANCE = 1e-6
 
+SECTIONS = ("nodes", "legs", "sourcing", "disruptions")
+"""The sections of a scenario that map ids to entries."""
+
 NODE_KINDS = {k.value for k in NodeKind}
 MODES = {m.value for m in Mode}
 

@@ -16,7 +16,7 @@ from pydantic import Field, model_validator
 
 from ..policies.inventory import InventoryPolicy
 from ..policies.sourcing import SourcingPolicy
-from .distributions import Distribution, Fixed
+from .distributions import DIST_EXAMPLE, Distribution, Fixed
 from .types import (
     PASS_THROUGH_KINDS,
     Fraction,
@@ -28,6 +28,7 @@ from .types import (
     Routing,
     Spec,
     Unmet,
+    invalid,
     one_of,
 )
 
@@ -60,16 +61,27 @@ __all__ = [
 ]
 
 
+# Field descriptions are written as what the field takes: `diversim schema` shows them (editors
+# offer them while typing) and the loader gives them as the fix for a wrong value.
+_NAME = "a non-empty name"
+_DAYS = f"a time in days: {DIST_EXAMPLE}"
+_DAY_OF_YEAR = "a day of the year, 0 to 365"
+_COUNTRY = (
+    "an ISO 3166 country code such as CN, VN, DE (quote NO, ON, YES: YAML reads them as true/false)"
+)
+
 # --------------------------------------------------------------------------- product
 
 
 class Product(Spec):
     """The one critical item of the scenario."""
 
-    name: str = "item"
-    unit_value: NonNegative = Field(1.0, description="value of one unit, currency")
+    name: str = Field("item", description=_NAME)
+    unit_value: NonNegative = Field(
+        1.0, description="a value per unit (>= 0), in the scenario's currency"
+    )
     holding_cost_rate: NonNegative = Field(
-        0.25, description="holding cost per year as a fraction of unit value (0.25 = 25%/year)"
+        0.25, description="a fraction of unit value per year (>= 0), e.g. 0.25 for 25%/year"
     )
 
 
@@ -79,15 +91,15 @@ class Product(Spec):
 class Seasonality(Spec):
     """Multiplies the demand rate by 1 + amplitude·cos(2π(day − peak_day)/365)."""
 
-    amplitude: Fraction = 0.0
-    peak_day: Annotated[float, Field(ge=0, lt=366)] = 0.0
+    amplitude: Fraction = Field(0.0, description="a fraction between 0 and 1")
+    peak_day: Annotated[float, Field(ge=0, lt=366)] = Field(0.0, description=_DAY_OF_YEAR)
 
 
 class DailyDemand(Spec):
     """One quantity per day, arriving at d + 0.5, drawn from ``quantity`` (rounded to units)."""
 
     kind: Literal["daily"]
-    quantity: Distribution
+    quantity: Distribution = Field(description=f"units per day: {DIST_EXAMPLE}")
     seasonality: Seasonality | None = None
 
     @property
@@ -99,7 +111,7 @@ class PoissonDemand(Spec):
     """Single units arriving as a Poisson process of ``rate_per_day`` (continuous time)."""
 
     kind: Literal["poisson"]
-    rate_per_day: Positive
+    rate_per_day: Positive = Field(description="a positive number of units per day")
     seasonality: Seasonality | None = None
 
     @property
@@ -127,44 +139,61 @@ Demand = Annotated[DailyDemand | PoissonDemand | RateDemand, Field(discriminator
 
 
 class _NodeBase(Spec):
-    country: str = Field(min_length=2, max_length=3, description="ISO 3166 country code")
-    lat: Annotated[float, Field(ge=-90, le=90)] | None = None
-    lon: Annotated[float, Field(ge=-180, le=180)] | None = None
-    tags: tuple[str, ...] = ()
-    name: str | None = None
+    country: str = Field(min_length=2, max_length=3, description=_COUNTRY)
+    lat: Annotated[float, Field(ge=-90, le=90)] | None = Field(
+        None, description="a latitude between -90 and 90"
+    )
+    lon: Annotated[float, Field(ge=-180, le=180)] | None = Field(
+        None, description="a longitude between -180 and 180"
+    )
+    tags: tuple[Annotated[str, Field(description="a word, e.g. asia")], ...] = Field(
+        (), description="a list of words, e.g. tags: [asia, critical]"
+    )
+    name: str | None = Field(None, description=_NAME)
 
 
 class SupplierNode(_NodeBase):
     """A producer: FIFO order queue, capacity in units/day, then a production lead time."""
 
     kind: Literal["supplier"]
-    capacity_per_day: Positive | None = Field(None, description="units/day; omit for unlimited")
-    lead_time_days: Distribution = Fixed(value=0)
-    unit_price: NonNegative = 0.0
+    capacity_per_day: Positive | None = Field(
+        None, description="use a positive number of units/day, or omit it for unlimited"
+    )
+    lead_time_days: Distribution = Field(Fixed(value=0), description=_DAYS)
+    unit_price: NonNegative = Field(
+        0.0, description="a price per unit (>= 0), in the scenario's currency"
+    )
     ramp_up_days: NonNegative = Field(
-        0.0, description="days from first order to full capacity when newly activated (linear)"
+        0.0,
+        description="days from first order to full capacity when newly activated (linear): "
+        "a number >= 0; 0 for none",
     )
     cooldown_days: NonNegative = Field(
-        90.0, description="idle days after which a supplier needs to ramp up again"
+        90.0, description="idle days after which a supplier needs to ramp up again: a number >= 0"
     )
     reservation_fee_per_day: NonNegative = Field(
         0.0,
-        description="fee per day paid by every policy that names this supplier; it reserves "
-        "reserved_capacity_per_day, which stays warm (no ramp-up)",
+        description="a fee per day (>= 0), in the scenario's currency, paid by every policy that "
+        "names this supplier; it reserves reserved_capacity_per_day, which stays warm (no "
+        "ramp-up); 0 for none",
     )
     order_cost: NonNegative = Field(
-        0.0, description="fixed cost per order placed with this supplier (administration), currency"
+        0.0,
+        description="a fixed cost per order placed with this supplier (>= 0, administration), in "
+        "the scenario's currency",
     )
     min_order_qty: NonNegative = Field(
-        0.0, description="minimum units per order (MOQ); see the policy's below_minimum"
+        0.0, description="minimum units per order (MOQ, >= 0); see the policy's below_minimum"
     )
     order_multiple: Annotated[int, Field(ge=1)] | None = Field(
-        None, description="orders are whole multiples of this many units (a pallet, a container)"
+        None,
+        description="a whole number >= 1: orders are whole multiples of this many units (a "
+        "pallet, a container)",
     )
     reserved_capacity_per_day: Positive | None = Field(
         None,
-        description="units/day the reservation fee keeps warm (no ramp-up, never cools down); "
-        "default: the whole capacity. Needs a reservation_fee_per_day",
+        description="units/day (> 0) the reservation fee keeps warm (no ramp-up, never cools "
+        "down); default: the whole capacity. Needs a reservation_fee_per_day",
     )
 
 
@@ -172,16 +201,25 @@ class PassThroughNode(_NodeBase):
     """A port, rail hub, border crossing or chokepoint that shipments pass through."""
 
     kind: Literal["port", "rail_hub", "border", "chokepoint"]
-    capacity_per_day: Positive | None = Field(None, description="throughput, units/day")
-    handling_days: Distribution = Fixed(value=0)
+    capacity_per_day: Positive | None = Field(
+        None, description="use a positive throughput in units/day, or omit it for unlimited"
+    )
+    handling_days: Distribution = Field(Fixed(value=0), description=_DAYS)
+
+
+_Routes = Annotated[list[list[str]], Field(description="a list of routes, each a list of leg ids")]
 
 
 class SiteNode(_NodeBase):
     """A plant or distribution centre: holds inventory, faces demand, places orders."""
 
     kind: Literal["site"]
-    demand: Demand
-    inventory: InventoryPolicy
+    demand: Demand = Field(
+        description="e.g. demand: {kind: daily, quantity: 20} or {kind: poisson, rate_per_day: 20}"
+    )
+    inventory: InventoryPolicy = Field(
+        description="e.g. inventory: {kind: base_stock, order_up_to_days_of_cover: 30}"
+    )
     unmet: Unmet = Unmet.BACKORDER
     routing: Routing = Routing.FASTEST
     reroute: bool | Literal["when_faster"] = Field(
@@ -190,15 +228,19 @@ class SiteNode(_NodeBase):
         "when_faster: only when the detour is expected to arrive before waiting for the "
         "reopening would; false: keep the route and wait",
     )
-    shortage_penalty_per_unit: NonNegative = 0.0
+    shortage_penalty_per_unit: NonNegative = Field(
+        0.0, description="a penalty per unit short (>= 0); 0 for none"
+    )
     stranded_after_days: NonNegative | None = Field(
         None,
-        description="days a shipment may wait at a closure before this site stops counting it "
-        "as on order and re-orders around it (stranded pipeline); when it arrives it is stock. "
-        "Omit to count it until it arrives",
+        description="days (>= 0) a shipment may wait at a closure before this site stops "
+        "counting it as on order and re-orders around it (stranded pipeline); when it arrives "
+        "it is stock. Omit to count it until it arrives",
     )
-    routes: dict[str, list[list[str]]] | None = Field(
-        None, description="explicit candidate routes per supplier, each a list of leg ids"
+    routes: dict[str, _Routes] | None = Field(
+        None,
+        description="explicit candidate routes: a mapping of supplier id to a list of routes, "
+        "each a list of leg ids",
     )
 
     @property
@@ -215,16 +257,21 @@ Node = Annotated[SupplierNode | PassThroughNode | SiteNode, Field(discriminator=
 class Leg(Spec):
     """A directed transport link between two nodes."""
 
-    from_node: str = Field(alias="from")
-    to_node: str = Field(alias="to")
+    from_node: str = Field(alias="from", description="the id of the node the leg starts at")
+    to_node: str = Field(alias="to", description="the id of the node the leg ends at")
     mode: Mode
-    transit_days: Distribution
-    cost_per_unit: NonNegative = 0.0
-    capacity_per_day: Positive | None = Field(None, description="units/day entering the leg")
+    transit_days: Distribution = Field(description=_DAYS)
+    cost_per_unit: NonNegative = Field(
+        0.0, description="a cost per unit (>= 0), in the scenario's currency"
+    )
+    capacity_per_day: Positive | None = Field(
+        None,
+        description="use a positive number of units/day entering the leg, or omit it for unlimited",
+    )
     cost_per_shipment: NonNegative = Field(
         0.0,
-        description="fixed cost each time a shipment enters the leg (a container slot, a train "
-        "slot, customs clearance), currency; not scaled by cost_factor",
+        description="a fixed cost (>= 0) each time a shipment enters the leg (a container slot, a "
+        "train slot, customs clearance), in the scenario's currency; not scaled by cost_factor",
     )
 
 
@@ -236,7 +283,7 @@ class Target(Spec):
 
     node: str | None = None
     leg: str | None = None
-    country: str | None = None
+    country: str | None = Field(None, description=_COUNTRY)
     tag: str | None = None
     mode: Mode | None = None
 
@@ -244,7 +291,10 @@ class Target(Spec):
     def _exactly_one(self) -> Target:
         n = sum(v is not None for v in (self.node, self.leg, self.country, self.tag, self.mode))
         if n != 1:
-            raise ValueError("give exactly one of node, leg, country, tag, mode")
+            raise invalid(
+                "give exactly one of node, leg, country, tag, mode",
+                "keep exactly one of node, leg, country, tag, mode",
+            )
         return self
 
     def describe(self) -> str:
@@ -259,15 +309,15 @@ class Scheduled(Spec):
     """A disruption at a fixed time."""
 
     kind: Literal["scheduled"]
-    start_day: NonNegative
-    duration_days: NonNegative
+    start_day: NonNegative = Field(description="a day >= 0 from the start of the run")
+    duration_days: NonNegative = Field(description="a number of days >= 0")
 
 
 class Season(Spec):
     """Days of the year (0–365) during which random disruptions can start; may wrap the year."""
 
-    start_day_of_year: Annotated[float, Field(ge=0, le=365)]
-    end_day_of_year: Annotated[float, Field(ge=0, le=365)]
+    start_day_of_year: Annotated[float, Field(ge=0, le=365)] = Field(description=_DAY_OF_YEAR)
+    end_day_of_year: Annotated[float, Field(ge=0, le=365)] = Field(description=_DAY_OF_YEAR)
 
 
 class RandomTiming(Spec):
@@ -278,9 +328,13 @@ class RandomTiming(Spec):
     """
 
     kind: Literal["random"]
-    mttf_days: Positive | None = None
-    rate_per_year: Positive | None = None
-    duration_days: Distribution
+    mttf_days: Positive | None = Field(
+        None, description="a positive mean time between disruptions, in days"
+    )
+    rate_per_year: Positive | None = Field(
+        None, description="a positive number of disruptions per year"
+    )
+    duration_days: Distribution = Field(description=f"a duration in days >= 0: {DIST_EXAMPLE}")
     season: Season | None = None
 
     @model_validator(mode="after")
@@ -309,30 +363,35 @@ class Effect(Spec):
     """
 
     closed: bool = Field(
-        False, description="nothing passes a port, leg or chokepoint, a supplier stops producing"
+        False,
+        description="true: nothing passes a port, leg or chokepoint; a supplier stops producing",
     )
     capacity_factor: Fraction | None = Field(
         None,
-        description="multiplies the capacity_per_day of the suppliers, nodes and legs hit "
-        "(0 = closed); acts only where a capacity_per_day is given",
+        description="multiplies the capacity_per_day of the suppliers, nodes and legs hit; acts "
+        "only where a capacity_per_day is given: a fraction between 0 (nothing) and 1 (full "
+        "capacity)",
     )
     extra_days: NonNegative | None = Field(
         None,
-        description="days added to transit on a leg, handling at a node, or the production lead "
-        "time of a supplier",
+        description="a number of days >= 0 added to transit on a leg, handling at a node, or the "
+        "production lead time of a supplier",
     )
     cost_factor: NonNegative | None = Field(
         None,
         description="multiplies a supplier's price, a leg's freight, or the freight of the legs "
-        "into a node (a war-risk surcharge at a chokepoint)",
+        "into a node (a war-risk surcharge): a multiplier >= 0, e.g. 1.5 for +50%",
     )
     inventory_loss: Fraction | None = Field(
         None,
-        description="fraction of the stock destroyed when the episode starts: on hand at a "
-        "site, shipments waiting at a node, goods made and not yet shipped at a supplier",
+        description="the fraction of stock destroyed when the episode starts (on hand at a site, "
+        "shipments waiting at a node, goods made and not yet shipped at a supplier), between 0 "
+        "and 1",
     )
     demand_factor: NonNegative | None = Field(
-        None, description="multiplies the demand of the sites hit while the episode lasts"
+        None,
+        description="multiplies the demand of the sites hit while the episode lasts: a "
+        "multiplier >= 0, e.g. 1.3 for +30% demand",
     )
 
     @model_validator(mode="after")
@@ -347,9 +406,10 @@ class Effect(Spec):
                 self.demand_factor,
             )
         ):
-            raise ValueError(
+            raise invalid(
                 "an effect needs at least one of closed, capacity_factor, extra_days, "
-                "cost_factor, inventory_loss, demand_factor"
+                "cost_factor, inventory_loss, demand_factor",
+                "add one, e.g. closed: true or capacity_factor: 0.5",
             )
         return self
 
@@ -389,34 +449,77 @@ class Warning(Spec):
 class Disruption(Spec):
     """A target, a timing and an effect (and optionally an early warning)."""
 
-    target: Target
-    timing: Timing
-    effect: Effect
-    warning: Warning | None = None
+    target: Target = Field(
+        description="a mapping with one of node, leg, country, tag, mode, e.g. target: {node: suez}"
+    )
+    timing: Timing = Field(
+        description="e.g. timing: {kind: scheduled, start_day: 30, duration_days: 14}"
+    )
+    effect: Effect = Field(description="e.g. effect: {closed: true}")
+    warning: Warning | None = Field(
+        None,
+        description="an early warning: {probability, lead_days, false_alarms_per_year}, e.g. "
+        "warning: {probability: 0.8, lead_days: 3}",
+    )
     description: str | None = None
 
 
 # --------------------------------------------------------------------------- scenario
 
+# One entry of each id-keyed section, described as a whole (the fix for an entry that is not one).
+_NodeEntry = Annotated[
+    Node, Field(description="a node: a mapping such as {kind: port, country: NL}")
+]
+_LegEntry = Annotated[
+    Leg,
+    Field(description="a leg: a mapping such as {from: cn, to: rtm, mode: sea, transit_days: 30}"),
+]
+_PolicyEntry = Annotated[
+    SourcingPolicy,
+    Field(description="a policy: a mapping such as {kind: single, supplier: cn_shenzhen}"),
+]
+_DisruptionEntry = Annotated[
+    Disruption, Field(description="a disruption: a mapping with target, timing and effect")
+]
+
 
 class Scenario(Spec):
     """A whole scenario file, after ``extends`` overlays are applied."""
 
-    name: str = Field(min_length=1)
+    name: str = Field(min_length=1, description=_NAME)
     description: str | None = None
     currency: str = "USD"
-    seed: Annotated[int, Field(ge=0)] = 12345
-    horizon_days: Annotated[int, Field(gt=0, description="simulated days")] = 365
-    warmup_days: Annotated[int, Field(ge=0, description="days excluded from figures")] = 0
-    replications: Annotated[int, Field(ge=1)] = 30
-    recovery_threshold: Annotated[float, Field(gt=0, le=1)] = 0.95
-    max_routes: Annotated[int, Field(ge=1, le=50)] = 6
+    seed: Annotated[int, Field(ge=0)] = Field(12345, description="a whole number >= 0")
+    horizon_days: Annotated[int, Field(gt=0)] = Field(365, description="a whole number of days > 0")
+    warmup_days: Annotated[int, Field(ge=0)] = Field(
+        0, description="days excluded from the figures: a whole number >= 0, less than horizon_days"
+    )
+    replications: Annotated[int, Field(ge=1)] = Field(30, description="a whole number >= 1")
+    recovery_threshold: Annotated[float, Field(gt=0, le=1)] = Field(
+        0.95, description="a fraction of demand served, > 0 and <= 1 (default 0.95)"
+    )
+    max_routes: Annotated[int, Field(ge=1, le=50)] = Field(
+        6, description="a whole number from 1 to 50"
+    )
     baseline: str | None = Field(None, description="policy the others are compared to")
     product: Product = Product()
-    nodes: dict[str, Node] = Field(min_length=1)
-    legs: dict[str, Leg] = Field(default_factory=dict)
-    sourcing: dict[str, SourcingPolicy] = Field(min_length=1)
-    disruptions: dict[str, Disruption] = Field(default_factory=dict)
+    nodes: dict[str, _NodeEntry] = Field(
+        min_length=1,
+        description="a mapping of node id to node, e.g. nodes: {plant_de: {kind: site, ...}}",
+    )
+    legs: dict[str, _LegEntry] = Field(
+        default_factory=dict,
+        description="a mapping of leg id to leg, e.g. legs: {cn_rtm: {from: cn, to: rtm, "
+        "mode: sea, transit_days: 30}}",
+    )
+    sourcing: dict[str, _PolicyEntry] = Field(
+        min_length=1,
+        description="a mapping of policy name to policy, e.g. sourcing: {single: {kind: single, "
+        "supplier: cn_shenzhen}}",
+    )
+    disruptions: dict[str, _DisruptionEntry] = Field(
+        default_factory=dict, description="a mapping of disruption id to {target, timing, effect}"
+    )
 
     # warmup_days < horizon_days is checked with the cross-references (checks.py), so that it is
     # reported together with every field error rather than only once all fields are valid.

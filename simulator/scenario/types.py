@@ -11,10 +11,14 @@ from enum import StrEnum
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
+from pydantic_core import PydanticCustomError
 
 NonNegative = Annotated[float, Field(ge=0)]
 Positive = Annotated[float, Field(gt=0)]
 Fraction = Annotated[float, Field(ge=0, le=1)]
+
+TAG_FIELDS = ("kind", "dist")
+"""The fields that say which variant a mapping is (a node's ``kind``, a distribution's ``dist``)."""
 
 
 class Spec(BaseModel):
@@ -89,12 +93,9 @@ class OrderRole(StrEnum):
     EXPEDITE = "expedite"  # an emergency order shipped by the fastest (or an air) route
 
 
-class SpecError(ValueError):
-    """A spec validator's refusal with its fix (the loader shows both)."""
-
-    def __init__(self, message: str, fix: str):
-        super().__init__(message)
-        self.fix = fix
+def invalid(message: str, fix: str) -> PydanticCustomError:
+    """The error a spec's validator raises for a broken rule, carrying the fix the user is shown."""
+    return PydanticCustomError("value_error", message, {"fix": fix})
 
 
 def one_of(
@@ -107,6 +108,8 @@ def one_of(
     """Refuse a spec that gives both (or, when ``required``, neither) of two alternative fields."""
     given = [getattr(spec, units) is not None, getattr(spec, days) is not None]
     if all(given):
-        raise ValueError(f"give either {units} or {days}, not both")
+        raise invalid(f"give either {units} or {days}, not both", "keep only one of the two fields")
     if required and not any(given):
-        raise ValueError(f"give {units} ({meaning[0]}) or {days} ({meaning[1]})")
+        raise invalid(
+            f"give {units} ({meaning[0]}) or {days} ({meaning[1]})", "add one of the two fields"
+        )

@@ -8,10 +8,10 @@ from typing import Any, ClassVar, Literal
 from pydantic import Field, model_validator
 
 from ...scenario.references import check_shares
-from ...scenario.types import Fraction, NonNegative, OrderRole
+from ...scenario.types import OrderRole
 from .allocation import ShareTracker
-from .base import Allocation, SourcingSpec, StatusView
-from .split import FixedSplit, share_fields
+from .base import Allocation, DetectionDelay, SourcingSpec, StatusView
+from .split import FixedSplit, Shares, share_fields
 from .triggers import Triggers, check_triggers, moved_delay_trigger
 
 
@@ -20,8 +20,8 @@ class AdaptiveSplit(SourcingSpec):
 
     order: ClassVar[int] = 30
     kind: Literal["adaptive_split"]
-    shares: dict[str, Fraction]
-    detection_delay_days: NonNegative = 0.0
+    shares: Shares
+    detection_delay_days: DetectionDelay = 0.0
     triggers: Triggers | None = Field(
         None,
         description="what besides closure counts a supplier's path as down: delay_days, "

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, ClassVar, Protocol
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Protocol
 
 from pydantic import Field, model_validator
 
-from ...scenario.types import BelowMinimum, NonNegative, OrderRole, Spec, SpecError
+from ...scenario.types import BelowMinimum, NonNegative, OrderRole, Spec, invalid
 from ..inventory import InventoryPolicy
 from .reactions import Expedite, OnWarning
 
@@ -24,6 +24,12 @@ if TYPE_CHECKING:
     from .triggers import Triggers
 
 Allocation = list[tuple[str, int, OrderRole]]  # (supplier id, units, role)
+
+#: A supplier a policy names (checked against the scenario's nodes by the cross-checks).
+SupplierId = Annotated[str, Field(description="the id of a supplier node")]
+
+#: Days a supply path must stay unusable before a reacting policy sees it as down.
+DetectionDelay = Annotated[NonNegative, Field(description="a number of days >= 0; 0 for immediate")]
 
 
 class StatusView(Protocol):
@@ -111,7 +117,7 @@ class SourcingSpec(Spec):
     def _expedite_settings(self) -> SourcingSpec:
         warned = self.on_warning is not None and self.on_warning.expedite
         if warned and self.expedite is None:
-            raise SpecError(
+            raise invalid(
                 "on_warning.expedite needs the policy's expedite settings",
                 "add expedite: {via: fastest} (or via: air) to the policy",
             )

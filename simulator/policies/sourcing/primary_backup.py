@@ -11,7 +11,14 @@ from ...errors import Problem
 from ...scenario.references import supplier_ref
 from ...scenario.types import NonNegative, OrderRole
 from .allocation import ShareTracker
-from .base import Allocation, SourcingRuntime, SourcingSpec, StatusView
+from .base import (
+    Allocation,
+    DetectionDelay,
+    SourcingRuntime,
+    SourcingSpec,
+    StatusView,
+    SupplierId,
+)
 from .triggers import Triggers, check_triggers, moved_delay_trigger
 
 
@@ -20,16 +27,20 @@ class PrimaryBackup(SourcingSpec):
 
     order: ClassVar[int] = 40
     kind: Literal["primary_backup"]
-    primary: str
-    backups: list[str] = Field(min_length=1)
-    detection_delay_days: NonNegative = 0.0
+    primary: SupplierId
+    backups: list[SupplierId] = Field(
+        min_length=1, description="a list of supplier ids, e.g. backups: [vn_hochiminh]"
+    )
+    detection_delay_days: DetectionDelay = 0.0
     triggers: Triggers | None = Field(
         None,
         description="what besides closure counts a supplier's path as down: delay_days, "
         "capacity_below, cost_above (any one, held for detection_delay_days); omit to react "
         "to closures only",
     )
-    backup_premium: NonNegative = Field(0.0, description="price surcharge at backups, 0.15 = +15%")
+    backup_premium: NonNegative = Field(
+        0.0, description="price surcharge at backups: a fraction >= 0, e.g. 0.15 for +15%"
+    )
     move_queued_orders: bool = True
 
     @classmethod

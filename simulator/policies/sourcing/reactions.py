@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pydantic import Field, model_validator
 
-from ...scenario.types import ExpediteVia, NonNegative, Positive, Spec, SpecError
+from ...scenario.types import ExpediteVia, NonNegative, Positive, Spec, invalid
 
 
 class OnWarning(Spec):
@@ -34,7 +34,7 @@ class OnWarning(Spec):
     @model_validator(mode="after")
     def _something(self) -> OnWarning:
         if not (self.extra_cover_days or self.switch or self.reroute or self.expedite):
-            raise SpecError(
+            raise invalid(
                 "on_warning asks for no reaction",
                 "give extra_cover_days, switch: true, reroute: true or expedite: true, or "
                 "remove on_warning",

@@ -9,7 +9,7 @@ from pydantic import model_validator
 
 from ...scenario.references import supplier_ref
 from ...scenario.types import OrderRole
-from .base import Allocation, SourcingRuntime, SourcingSpec, StatusView
+from .base import Allocation, SourcingRuntime, SourcingSpec, StatusView, SupplierId
 from .triggers import refuse_reactions
 
 
@@ -18,7 +18,7 @@ class Single(SourcingSpec):
 
     order: ClassVar[int] = 10
     kind: Literal["single"]
-    supplier: str
+    supplier: SupplierId
 
     @model_validator(mode="before")
     @classmethod

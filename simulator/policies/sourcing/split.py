@@ -3,15 +3,29 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, ClassVar, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import model_validator
+from pydantic import Field, model_validator
 
 from ...scenario.references import check_shares, number
 from ...scenario.types import Fraction, OrderRole
 from .allocation import ShareTracker
 from .base import Allocation, SourcingRuntime, SourcingSpec, StatusView
 from .triggers import refuse_reactions
+
+#: Supplier id → share of the units ordered (the shares sum to 1).
+Shares = Annotated[
+    dict[
+        str,
+        Annotated[
+            Fraction, Field(description="a share between 0 and 1; a policy's shares sum to 1")
+        ],
+    ],
+    Field(
+        description="a mapping of supplier id to share, e.g. shares: {cn_shenzhen: 0.6, "
+        "vn_hanoi: 0.4}"
+    ),
+]
 
 
 def share_fields(raw: Mapping[str, Any]) -> list[tuple[str, Any]]:
@@ -27,7 +41,7 @@ class Split(SourcingSpec):
 
     order: ClassVar[int] = 20
     kind: Literal["split"]
-    shares: dict[str, Fraction]
+    shares: Shares
 
     @model_validator(mode="before")
     @classmethod

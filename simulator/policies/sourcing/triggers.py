@@ -16,7 +16,7 @@ from pydantic import Field, model_validator
 
 from ...errors import Problem
 from ...scenario.references import References, number
-from ...scenario.types import Fraction, NonNegative, Positive, Spec, SpecError
+from ...scenario.types import Fraction, NonNegative, Positive, Spec, invalid
 
 
 class Triggers(Spec):
@@ -54,7 +54,7 @@ def moved_delay_trigger(data: Any) -> Any:
     """Refuse the old spelling ``delay_trigger_days``, with the new one as the fix."""
     if isinstance(data, Mapping) and "delay_trigger_days" in data:
         days = data["delay_trigger_days"]
-        raise SpecError(
+        raise invalid(
             "delay_trigger_days is now written under triggers",
             f"write triggers: {{delay_days: {days}}} instead",
         )
@@ -72,7 +72,7 @@ def refuse_reactions(data: Any, kind: str) -> Any:
         if isinstance(warned, Mapping) and warned.get("switch"):
             given.append("on_warning.switch")
         if given:
-            raise SpecError(
+            raise invalid(
                 f"a '{kind}' policy does not react to disruptions, so "
                 f"{', '.join(given)} would do nothing",
                 "use kind: adaptive_split or primary_backup to react to outages, or remove "
