@@ -13,6 +13,7 @@ import numpy as np
 
 from ..model.results import COST_CATEGORIES, ReplicationResult
 from ..scenario.schema import Scenario
+from .episodes import score_episode
 
 NO_CHOKEPOINT = "(none)"
 
@@ -42,6 +43,68 @@ def daily_service(demand: np.ndarray, met: np.ndarray) -> np.ndarray:
     return out
 
 
+def pipeline_cost(r: ReplicationResult, sc: Scenario) -> float:
+    """Holding cost (currency) of units on their way, from dispatch to receipt, accrued inside
+    the window, at the product's holding rate (units × days × value × rate / 365)."""
+    rate = sc.product.unit_value * sc.product.holding_cost_rate / 365.0
+    if rate == 0:
+        return 0.0
+    lo, hi = float(r.warmup_days), float(r.horizon_days)
+    unit_days = 0.0
+    for sh in r.shipments:
+        days = min(sh.arrived_at, hi) - max(sh.dispatched_at, lo)
+        if days > 0:
+            unit_days += sh.units_delivered * days
+    for dispatched, units in r.in_flight:
+        days = hi - max(dispatched, lo)
+        if days > 0:
+            unit_days += units * days
+    return unit_days * rate
+
+
+#: The parts of ``cost_per_unit`` (DESIGN §4): purchase and freight of the units delivered in the
+#: window; the window's other costs per unit delivered.
+PER_UNIT_PARTS = (
+    "purchase",
+    "freight",
+    "ordering",
+    "pipeline",
+    "holding",
+    "shortage",
+    "reservation",
+)
+
+
+def per_unit_costs(r: ReplicationResult, costs: dict[str, float], received: float) -> dict:
+    """``cost_per_unit``, ``landed_cost_per_unit`` and ``cost_per_unit_<part>`` (currency per
+    unit delivered in the window). Purchase and freight are those *of the units delivered* (not
+    what was spent in the window on orders still in flight at its edges); NaN when nothing was
+    delivered."""
+    lo, hi = r.warmup_days, r.horizon_days
+    purchase = freight = 0.0
+    for sh in r.shipments:
+        if lo <= sh.arrived_at < hi:
+            purchase += sh.units_delivered * sh.unit_price
+            freight += sh.freight
+    parts = {
+        "purchase": purchase,
+        "freight": freight,
+        "ordering": costs["ordering"],
+        "pipeline": costs["pipeline"],
+        "holding": costs["holding"],
+        "shortage": costs["shortage"],
+        "reservation": costs["reservation"],
+    }
+    if received <= 0:
+        out = {f"cost_per_unit_{k}": math.nan for k in parts}
+        out["cost_per_unit"] = out["landed_cost_per_unit"] = math.nan
+        return out
+    out = {f"cost_per_unit_{k}": v / received for k, v in parts.items()}
+    out["cost_per_unit"] = sum(parts.values()) / received
+    out["landed_cost_per_unit"] = (purchase + freight) / received
+    return out
+
+
 def replication_figures(r: ReplicationResult, sc: Scenario) -> dict[str, float]:
     """One row of figures for one policy × replication."""
     w = _window(r)
@@ -68,15 +131,13 @@ def replication_figures(r: ReplicationResult, sc: Scenario) -> dict[str, float]:
         "stockout_any": float(not all_met.all()),
     }
     costs = {c: float(r.costs[c][w].sum()) for c in COST_CATEGORIES}
+    costs["pipeline"] = pipeline_cost(r, sc)
     for c, v in costs.items():
         figures[f"cost_{c}"] = v
     figures["cost_total"] = sum(costs.values())
     received = float(tot["receipts"][w].sum())
     figures["units_delivered"] = received
-    figures["cost_per_unit"] = figures["cost_total"] / received if received > 0 else math.nan
-    # What the units cost to buy and move (no holding, shortage or fees): the price of a policy.
-    landed = costs["purchase"] + costs["transport"] + costs["transport_fixed"]
-    figures["landed_cost_per_unit"] = landed / received if received > 0 else math.nan
+    figures.update(per_unit_costs(r, costs, received))
     by_supplier: Counter = Counter()
     by_country: Counter = Counter()
     by_corridor: Counter = Counter()
@@ -137,57 +198,9 @@ def site_figures(r: ReplicationResult) -> list[dict[str, float | str]]:
     return rows
 
 
-def episode_figures(
-    service: np.ndarray,
-    backlog_end: np.ndarray,
-    demand: np.ndarray,
-    met: np.ndarray,
-    start: float,
-    threshold: float,
-    window_end: float | None = None,
-) -> dict[str, float]:
-    """Resilience figures of one disruption episode at one site (DESIGN §3b).
-
-    ``service`` is P(d) per day; ``backlog_end`` the backlog at each day's end. TTS is censored
-    (NaN, ``tts_censored`` = 1) when no shortage happens before the horizon; TTR is censored when
-    service has not recovered by the horizon. Days are whole days from the start day.
-
-    A shortage is attributed to this episode only if it begins before ``window_end`` (the start
-    of the next episode that can affect the same site; default: the horizon), so a later
-    disruption's shortage is not blamed on an earlier one. Recovery is followed to the horizon.
-    """
-    days = len(service)
-    s0 = math.floor(start)
-    w_end = days if window_end is None else min(days, max(s0, math.floor(window_end)))
-    out = {
-        "tts_days": math.nan,
-        "tts_censored": 1.0,
-        "ttr_days": 0.0,
-        "ttr_censored": 0.0,
-        "performance_loss": 0.0,
-        "unmet_units": 0.0,
-        "nadir": 1.0,
-        "observed_days": float(w_end - s0),
-    }
-    short = np.nonzero(service[s0:w_end] < 1.0)[0]
-    if len(short) == 0:
-        return out
-    first = s0 + int(short[0])
-    out["tts_days"], out["tts_censored"] = float(first - s0), 0.0
-    ok = np.nonzero((service[first:] >= threshold) & (backlog_end[first:] <= 0))[0]
-    if len(ok) == 0:
-        end, out["ttr_days"], out["ttr_censored"] = days, math.nan, 1.0
-    else:
-        end = first + int(ok[0])
-        out["ttr_days"] = float(end - s0)
-    out["performance_loss"] = float((1.0 - service[s0:end]).sum())
-    out["unmet_units"] = float((demand[s0:end] - met[s0:end]).sum())
-    out["nadir"] = float(service[s0 : min(end + 1, days)].min())
-    return out
-
-
 def episode_rows(r: ReplicationResult, sc: Scenario) -> list[dict]:
-    """One row per disruption episode × affected site that starts inside the window."""
+    """One row per scored disruption episode × site (DESIGN §3b): every episode that starts
+    inside the window, at every site it can affect under any policy of the scenario."""
     rows = []
     service = {s: daily_service(a["demand"], a["met"]) for s, a in r.sites.items()}
     starts: dict[str, list[float]] = {s: [] for s in r.sites}
@@ -200,13 +213,15 @@ def episode_rows(r: ReplicationResult, sc: Scenario) -> list[dict]:
         for site in r.episode_sites.get((ep.disruption, ep.index), ()):
             a = r.sites[site]
             later = [t for t in starts[site] if t > ep.start]
-            figs = episode_figures(
+            figs = score_episode(
                 service[site],
                 a["backlog_end"],
                 a["demand"],
                 a["met"],
                 ep.start,
+                ep.end,
                 sc.recovery_threshold,
+                sc.recovery_hold_days,
                 window_end=min(later) if later else None,
             )
             rows.append(

@@ -118,6 +118,9 @@ class ReplicationModel:
             sid: SupplierRuntime(self, sid, s, warm=sid in warm, reserved=self._reserved(sid))
             for sid, s in sc.suppliers.items()
         }
+        # Episodes are scored at every site they can affect under *any* policy of the scenario,
+        # so every policy is scored on the same (episode, site) pairs (DESIGN §3b).
+        self.scored_touches = self._touches(all_policies=True)
 
         self.warnings = draw_warnings(sc, self.streams, self.episodes)
         self.desk = WarningDesk(self, self.warnings, WarningUse(warnings))
@@ -248,13 +251,16 @@ class ReplicationModel:
 
     def add_transport_cost(
         self, amount: float, leg: str, units: int, expedite: bool = False
-    ) -> None:
+    ) -> float:
         """Book ``amount`` (currency) of freight for ``units`` entering ``leg`` now (as expedite
-        cost for an expedited shipment), and the leg's fixed cost per shipment."""
+        cost for an expedited shipment), and the leg's fixed cost per shipment; return the
+        total booked."""
         day = self._day(self.env.now)
+        fixed = self.scenario.legs[leg].cost_per_shipment
         self.costs["expedite" if expedite else "transport"][day] += amount
-        self.costs["transport_fixed"][day] += self.scenario.legs[leg].cost_per_shipment
+        self.costs["transport_fixed"][day] += fixed
         self.leg_units[leg] += units
+        return amount + fixed
 
     def deliver(self, sh: Shipment) -> None:
         """A shipment reaches its site: the units become stock; the shipment is recorded."""
@@ -285,6 +291,8 @@ class ReplicationModel:
                 passed,
                 sh.rerouted,
                 sh.waited_days,
+                o.unit_price,
+                sh.freight,
             )
         )
         if self.trace is not None:
@@ -392,10 +400,15 @@ class ReplicationModel:
             self.move_orders(sid, site)
 
     # ---------------------------------------------------------------- run
-    def _touches(self) -> dict[str, frozenset[str]]:
-        """Per site, the nodes and legs that can affect it under this policy: the site, the
-        policy's suppliers and every element of a candidate route from one of them."""
-        suppliers = self.scenario.sourcing[self.policy].suppliers
+    def _touches(self, all_policies: bool = False) -> dict[str, frozenset[str]]:
+        """Per site, the nodes and legs that can affect it under this policy (or under any
+        policy of the scenario): the site, the suppliers and every element of a candidate
+        route from one of them."""
+        sourcing = self.scenario.sourcing
+        if all_policies:
+            suppliers = tuple(dict.fromkeys(s for p in sourcing.values() for s in p.suppliers))
+        else:
+            suppliers = sourcing[self.policy].suppliers
         touches: dict[str, frozenset[str]] = {}
         for site in self.scenario.sites:
             elems = {site, *suppliers}
@@ -409,7 +422,7 @@ class ReplicationModel:
     def _episode_sites(self) -> dict[tuple[str, int], tuple[str, ...]]:
         """Sites each episode can affect under this policy (directly, via a supplier or route)."""
         out = {}
-        touches = self.touches
+        touches = self.scored_touches
         for ep in self.episodes:
             hit = set(ep.nodes) | set(ep.legs)
             out[(ep.disruption, ep.index)] = tuple(
@@ -441,8 +454,12 @@ class ReplicationModel:
         holding_rate = sc.product.unit_value * sc.product.holding_cost_rate / 365.0
         for sid, a in sites.items():
             self.costs["holding"] += a["on_hand_avg"] * holding_rate
-            penalty = sc.sites[sid].shortage_penalty_per_unit
-            self.costs["shortage"] += (a["backordered"] + a["lost"]) * penalty
+            site = sc.sites[sid]
+            self.costs["shortage"] += (
+                a["backordered"] + a["lost"]
+            ) * site.shortage_penalty_per_unit
+            if site.backorder_penalty_per_unit_day:
+                self.costs["shortage"] += a["backlog_avg"] * site.backorder_penalty_per_unit_day
         fees = sum(sc.suppliers[s].reservation_fee_per_day for s in set(self.sourcing.suppliers))
         self.costs["reservation"][:] = fees
         at_suppliers = sum(s.units_in_pipeline() for s in self.suppliers.values())
@@ -478,6 +495,7 @@ class ReplicationModel:
             leg_units=self.leg_units,
             events=events,
             warnings=self.warnings,
+            in_flight=[(sh.dispatched_at, sh.qty) for sh in self.transport.in_transit],
         )
 
 

@@ -42,6 +42,8 @@ class ShipmentRecord(NamedTuple):
     chokepoints: tuple[str, ...]  # chokepoint nodes passed, in order
     rerouted: int  # times the shipment switched route on the way
     waited_days: float  # days held at closures
+    unit_price: float  # purchase price per unit paid for its order (currency)
+    freight: float  # freight and fixed per-shipment costs paid to move it (currency)
 
 
 SHIPMENT_COLUMNS = ShipmentRecord._fields
@@ -70,6 +72,8 @@ class ReplicationResult:
     leg_units: dict[str, int] = field(default_factory=dict)
     events: int = 0
     warnings: list = field(default_factory=list)  # early warnings issued (early_warning.Warning)
+    # Shipments still on their way at the horizon: (dispatched at, units), for pipeline cost.
+    in_flight: list[tuple[float, int]] = field(default_factory=list)
 
     # ---------------------------------------------------------------- tidy views
     def daily_frame(self) -> pd.DataFrame:

@@ -38,6 +38,7 @@ class Shipment:
     rerouted: int = 0
     blocked_since: float | None = None  # start of the current wait at a closure (days)
     stranded: bool = False  # no longer counted as on order by its site (stranded pipeline)
+    freight: float = 0.0  # currency paid to move it so far (per-unit freight and fixed costs)
 
 
 class Transport:
@@ -222,7 +223,7 @@ class Transport:
             sh.blocked_since = None
             # Enter the leg: capacity first, then transit.
             factor = leg.cost_factor * (node_state[nxt].cost_factor if nxt != site_id else 1.0)
-            model.add_transport_cost(
+            sh.freight += model.add_transport_cost(
                 sh.qty * legs[lid].cost_per_unit * factor, lid, sh.qty, expedited
             )
             sh.legs_taken.append(lid)

@@ -231,6 +231,11 @@ class SiteNode(_NodeBase):
     shortage_penalty_per_unit: NonNegative = Field(
         0.0, description="a penalty per unit short (>= 0); 0 for none"
     )
+    backorder_penalty_per_unit_day: NonNegative = Field(
+        0.0,
+        description="a penalty per unit-day of backorder (>= 0), on top of the penalty per unit "
+        "short; 0 for none",
+    )
     stranded_after_days: NonNegative | None = Field(
         None,
         description="days (>= 0) a shipment may wait at a closure before this site stops "
@@ -497,6 +502,11 @@ class Scenario(Spec):
     replications: Annotated[int, Field(ge=1)] = Field(30, description="a whole number >= 1")
     recovery_threshold: Annotated[float, Field(gt=0, le=1)] = Field(
         0.95, description="a fraction of demand served, > 0 and <= 1 (default 0.95)"
+    )
+    recovery_hold_days: Annotated[int, Field(ge=0)] = Field(
+        7,
+        description="whole days (>= 0) service must stay at the recovery threshold, with no "
+        "backlog, after a disruption ends before it counts as recovered (default 7)",
     )
     max_routes: Annotated[int, Field(ge=1, le=50)] = Field(
         6, description="a whole number from 1 to 50"
