@@ -280,7 +280,5 @@ def paired_episode_differences(
         common = g.index.intersection(base.index)
         for fig in figures:
             d = g.loc[common, fig].to_numpy(float) - base.loc[common, fig].to_numpy(float)
-            rows.append(
-                {"policy": policy, "baseline": baseline, "figure": fig, **t_interval(d)}
-            )
+            rows.append({"policy": policy, "baseline": baseline, "figure": fig, **t_interval(d)})
     return pd.DataFrame(rows)

@@ -9,6 +9,7 @@ schema has validated each field on its own.
 
 from __future__ import annotations
 
+from enum import StrEnum
 from functools import cached_property
 from typing import Annotated, Literal
 
@@ -34,6 +35,8 @@ from .types import (
 
 __all__ = [
     "PASS_THROUGH_KINDS",
+    "DecisionObjective",
+    "DecisionRule",
     "Demand",
     "Disruption",
     "Effect",
@@ -469,6 +472,30 @@ class Disruption(Spec):
     description: str | None = None
 
 
+# --------------------------------------------------------------------------- decision
+
+
+class DecisionObjective(StrEnum):
+    """The cost a recommendation minimises."""
+
+    LANDED_COST = "landed_cost"  # price + freight per unit delivered
+    TOTAL_COST = "total_cost"  # every cost per unit delivered, shortage penalties included
+
+
+class DecisionRule(Spec):
+    """How the run picks its recommendation: the cheapest policy (by ``objective``) among those
+    whose mean fill rate reaches ``min_fill_rate``."""
+
+    objective: DecisionObjective = Field(
+        DecisionObjective.TOTAL_COST,
+        description="landed_cost (price + freight per unit) or total_cost (every cost per unit, "
+        "shortage penalties included)",
+    )
+    min_fill_rate: Fraction = Field(
+        0.98, description="the fill rate a policy must reach to be recommended, 0 to 1"
+    )
+
+
 # --------------------------------------------------------------------------- scenario
 
 # One entry of each id-keyed section, described as a whole (the fix for an entry that is not one).
@@ -513,6 +540,11 @@ class Scenario(Spec):
     )
     baseline: str | None = Field(None, description="policy the others are compared to")
     product: Product = Product()
+    decision: DecisionRule = Field(
+        DecisionRule(),
+        description="how the recommendation is chosen, e.g. decision: {objective: landed_cost, "
+        "min_fill_rate: 0.98}",
+    )
     nodes: dict[str, _NodeEntry] = Field(
         min_length=1,
         description="a mapping of node id to node, e.g. nodes: {plant_de: {kind: site, ...}}",
