@@ -115,20 +115,10 @@ def apply_overrides(sc, options: list[str]):
     return apply_parameters(sc, values, label="--set")
 
 
-HEADLINE_FIGURES = [
-    "fill_rate",
-    "cycle_service_level",
-    "unmet_demand",
-    "cost_per_unit",
-    "hhi_supplier",
-    "hhi_chokepoint",
-    "worst_performance_loss",
-]
-
-
 def cmd_compare(args: argparse.Namespace) -> int:
     import pandas as pd
 
+    from ..analysis.figures import HEADLINE_FIGURES
     from ..output.results_folder import write_table_atomic
 
     if len(args.folders) < 2:
@@ -282,7 +272,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
 
 
 def _best_by_point(result) -> str:
-    from ..output.sweep_plots import best_policies
+    from ..analysis.ranking import best_policies
 
     s = result.summary
     if s[s["figure"] == "fill_rate"].empty:

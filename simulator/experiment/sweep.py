@@ -22,26 +22,15 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..analysis.figures import SWEEP_FIGURES
 from ..analysis.statistics import summarize
 from ..errors import UsageError
 from ..scenario.schema import Scenario
+from .common import check_policies, progress_bar
 from .designs import Axis, Point, grid, latin_hypercube
 from .executors import default_jobs, run_tasks
 from .parameters import apply_parameters, scenario_data
-from .runner import REPLICATION_FIGURES, _check_policies, _progress, replication_row
 from .tasks import TaskKey
-
-SWEEP_FIGURES = [
-    "fill_rate",
-    "cycle_service_level",
-    "unmet_demand",
-    "cost_per_unit",
-    "cost_total",
-    "hhi_supplier",
-    "hhi_chokepoint",
-    "worst_performance_loss",
-    "stockout_any",
-]
 
 
 @dataclass
@@ -142,7 +131,7 @@ def sweep(
     seed = sc.seed if seed is None else int(seed)
     reps = int(replications or sc.replications)
     jobs = default_jobs() if jobs is None else int(jobs)
-    names = _check_policies(sc, policies)
+    names = check_policies(sc, policies)
     design = _design_points(grid, points, lhs, samples, seed)
     # Build and validate every point's scenario before any simulation starts.
     scenarios = {
@@ -171,14 +160,13 @@ def sweep(
     pending: dict[int, list[dict]] = defaultdict(list)
     per_point = len(names) * reps
     started = time.perf_counter()
-    bar = _progress(len(keys), progress, f"{sc.name} sweep")
+    bar = progress_bar(len(keys), progress, f"{sc.name} sweep")
     try:
         for out in run_tasks(
             {i: scenarios[i] for i in todo}, keys, seed, jobs, executor, scheduler
         ):
             i = out.key.point
-            row = replication_row(sc.name, seed, out)
-            pending[i].append({"point": i, **design[i], **row})
+            pending[i].append({"point": i, **design[i], **out.row(sc.name, seed)})
             bar.update(1)
             if len(pending[i]) == per_point:
                 rows = _sorted_rows(pending.pop(i), names)
@@ -252,11 +240,3 @@ def _atomic_text(path: Path, text: str) -> None:
     tmp = path.with_name(f".{path.name}.tmp")
     tmp.write_text(text, encoding="utf-8")
     tmp.replace(path)
-
-
-def parameter_label(path: str) -> str:
-    """A short axis label for a parameter path (its last two segments)."""
-    return ".".join(path.split(".")[-2:])
-
-
-__all__ = ["REPLICATION_FIGURES", "SweepResult", "parameter_label", "sweep"]

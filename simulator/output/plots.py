@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from ..analysis.pareto import non_dominated
+
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
@@ -667,19 +669,6 @@ def paired_differences(data: ResultsData) -> Figure:
 
 
 # --------------------------------------------------------------------------- cost vs resilience
-
-
-def non_dominated(points: dict[str, tuple[float, float]]) -> list[str]:
-    """Policies no other policy beats on both cost (lower is better) and fill rate (higher is
-    better), with at least one strictly."""
-    out = []
-    for p, (c, f) in points.items():
-        dominated = any(
-            (c2 <= c and f2 >= f) and (c2 < c or f2 > f) for q, (c2, f2) in points.items() if q != p
-        )
-        if not dominated:
-            out.append(p)
-    return out
 
 
 def cost_vs_resilience(data: ResultsData) -> Figure:

@@ -13,10 +13,12 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from ..analysis.figures import HEADLINE
+from ..analysis.pareto import pareto_front
+from ..analysis.ranking import best_policies
+
 if TYPE_CHECKING:
     from ..experiment.sweep import SweepResult
-
-HEADLINE = "fill_rate"
 
 
 def policy_colors(policies: list[str]) -> dict[str, tuple]:
@@ -197,34 +199,6 @@ def best_policy_map(s: pd.DataFrame, px: str, py: str, policies: list[str], figu
         bbox_to_anchor=(1.01, 1.0),
     )
     return fig
-
-
-def best_policies(s: pd.DataFrame, by: list[str], figure: str = HEADLINE) -> pd.DataFrame:
-    """Per group: the policy with the highest mean ``figure``; ties (within 1e-9) go to the
-    lower cost per unit, then to the policy listed first."""
-    d = s[s["figure"] == figure].groupby([*by, "policy"], as_index=False, sort=False)["mean"]
-    d = d.mean()
-    cost = s[s["figure"] == "cost_per_unit"].groupby([*by, "policy"], sort=False)["mean"].mean()
-    d["cost"] = [cost.get(tuple(r), np.nan) for r in d[[*by, "policy"]].itertuples(index=False)]
-    d["order"] = range(len(d))
-    rows = []
-    for _, g in d.groupby(by, sort=True):
-        top = g[g["mean"] >= g["mean"].max() - 1e-9]
-        rows.append(top.sort_values(["cost", "order"], na_position="last").iloc[0])
-    return pd.DataFrame(rows).drop(columns=["cost", "order"]).reset_index(drop=True)
-
-
-def pareto_front(points: pd.DataFrame) -> pd.Series:
-    """True for points not dominated in (lower cost_per_unit, higher fill_rate)."""
-    cost = points["cost_per_unit"].to_numpy()
-    fill = points["fill_rate"].to_numpy()
-    keep = []
-    for i in range(len(points)):
-        dominated = np.any(
-            (cost <= cost[i]) & (fill >= fill[i]) & ((cost < cost[i]) | (fill > fill[i]))
-        )
-        keep.append(not dominated)
-    return pd.Series(keep, index=points.index)
 
 
 def pareto(s: pd.DataFrame, policies: list[str]):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from simulator.analysis.pareto import non_dominated
 from simulator.output import plots
 from simulator.output.render import PALETTE, figure_bytes, policy_colors
 
@@ -77,11 +78,6 @@ def test_paired_plot_leaves_out_the_baseline(data, names):
     assert gids.count(names["policy"]) == len(plots.PAIRED_PANELS)
 
 
-def test_non_dominated():
-    pts = {"cheap": (1.0, 80.0), "good": (2.0, 99.0), "worse": (2.5, 95.0), "tie": (2.0, 99.0)}
-    assert plots.non_dominated(pts) == ["cheap", "good", "tie"]
-
-
 def test_cost_vs_resilience_rings_the_non_dominated_policies(data):
     fig = plots.cost_vs_resilience(data)
     ring = next(a for a in fig.findobj() if a.get_gid() == "non-dominated")
@@ -90,7 +86,7 @@ def test_cost_vs_resilience_rings_the_non_dominated_policies(data):
     for p in data.policies:
         r = rows[rows["policy"] == p].set_index("figure")
         pts[p] = (r.loc["cost_per_unit", "mean"], 100 * r.loc["fill_rate", "mean"])
-    assert len(ring.get_offsets()) == len(plots.non_dominated(pts))
+    assert len(ring.get_offsets()) == len(non_dominated(pts))
     texts = {t.get_text() for t in fig.axes[0].texts}
     assert {plots.mpl_text(p) for p in data.policies} <= texts
 
