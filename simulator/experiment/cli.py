@@ -119,23 +119,14 @@ def cmd_compare(args: argparse.Namespace) -> int:
     import pandas as pd
 
     from ..analysis.figures import HEADLINE_FIGURES
-    from ..output.results_folder import write_table_atomic
+    from ..output.files import write_atomic
+    from ..output.loading import load_summaries
+    from ..output.render import write_comparison_plots
 
     if len(args.folders) < 2:
         raise UsageError("compare needs two or more results folders")
-    frames = []
-    for folder in args.folders:
-        f = folder / "summary.csv"
-        if not f.exists():
-            raise UsageError(
-                f"'{folder}' is not a results folder (no summary.csv); run `diversim run` first"
-            )
-        s = pd.read_csv(f)
-        s = s[s["scope"] == "replication"]
-        s["run"] = folder.name
-        frames.append(s)
+    allf = load_summaries(args.folders)
     figures = args.figure or HEADLINE_FIGURES
-    allf = pd.concat(frames, ignore_index=True)
     unknown = [f for f in figures if f not in set(allf["figure"])]
     if unknown:
         raise UsageError(f"--figure: unknown figure(s) {', '.join(unknown)}")
@@ -152,13 +143,11 @@ def cmd_compare(args: argparse.Namespace) -> int:
         print(table.to_string())
     out = args.out or Path("results") / "compare"
     out.mkdir(parents=True, exist_ok=True)
-    write_table_atomic(
-        allf[["run", "policy", "figure", "n", "mean", "sd", "se", "ci_low", "ci_high"]],
+    write_atomic(
         out / "comparison.csv",
+        allf[["run", "policy", "figure", "n", "mean", "sd", "se", "ci_low", "ci_high"]],
     )
     print(f"written: {out / 'comparison.csv'}")
-    from ..output.render import write_comparison_plots
-
     for path in write_comparison_plots(allf, figures, out):
         print(f"written: {path}")
     return 0

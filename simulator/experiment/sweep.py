@@ -49,13 +49,13 @@ class SweepResult:
 
     def write(self, out: Path, report: bool = True) -> Path:
         """Write sweep.csv, summary.csv, points.csv (and plots) into ``out`` atomically."""
-        from ..output.results_folder import write_table_atomic
+        from ..output.files import write_atomic
 
         out = Path(out)
         out.mkdir(parents=True, exist_ok=True)
-        write_table_atomic(self.rows, out / "sweep.csv")
-        write_table_atomic(self.summary, out / "summary.csv")
-        write_table_atomic(self.points, out / "points.csv")
+        write_atomic(out / "sweep.csv", self.rows)
+        write_atomic(out / "summary.csv", self.summary)
+        write_atomic(out / "points.csv", self.points)
         if report:
             from ..output.sweep_plots import plot_sweep
 
@@ -224,19 +224,15 @@ def _prepare_store(store: Path, fingerprint: str, design: list[Point], force: bo
             for f in point_dir.glob("point-*.csv"):
                 f.unlink()
     point_dir.mkdir(parents=True, exist_ok=True)
-    _atomic_text(
+    from ..output.files import write_atomic
+
+    write_atomic(
         meta, json.dumps({"fingerprint": fingerprint, "points": design}, indent=2, default=str)
     )
     return point_dir
 
 
 def _write_point(point_dir: Path, i: int, rows: list[dict]) -> None:
-    from ..output.results_folder import write_table_atomic
+    from ..output.files import write_atomic
 
-    write_table_atomic(pd.DataFrame(rows), point_dir / f"point-{i:05d}.csv")
-
-
-def _atomic_text(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
+    write_atomic(point_dir / f"point-{i:05d}.csv", pd.DataFrame(rows))

@@ -11,12 +11,25 @@ import base64
 import html
 import json
 import math
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 if TYPE_CHECKING:
-    from .render import RenderedPlot, ResultsData
+    from .loading import ResultsData
+
+
+@dataclass(frozen=True)
+class RenderedPlot:
+    """One drawn plot: its file stem, title and PNG bytes (for embedding in the report)."""
+
+    stem: str
+    title: str
+    png: bytes
+    width: int
+    height: int
+
 
 #: Section ids of the report, in order (tests and links rely on them).
 SECTIONS = ("verdict", "summary", "paired", "disruptions", "plots", "map", "scenario", "manifest")

@@ -21,13 +21,14 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .plots import WIDTH, _style, mpl_text, new_figure, place_labels, placeholder
+from .plots import place_labels, placeholder
+from .style import WIDTH, mpl_text, new_figure, plot_style
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-    from .render import ResultsData
+    from .loading import ResultsData
 
 LAND_FILE = Path(__file__).with_name("data") / "land_110m.json"
 LAND_COLOR, LAND_EDGE, SEA_COLOR = "#e6e2d6", "#cfc9b8", "#eef4f9"
@@ -293,7 +294,7 @@ def route_map(data: ResultsData) -> Figure:
     note = "\n".join(textwrap.wrap(" ".join(notes), 150))
     legend_cols = 4
     footer_h = 0.24 * math.ceil(len(handles) / legend_cols) + 0.15 * (note.count("\n") + 1) + 0.25
-    with _style():
+    with plot_style():
         fig = new_figure(WIDTH, nrows * (panel_h + 0.35) + 0.5 + footer_h)
         gs = fig.add_gridspec(nrows + 1, ncols, height_ratios=[panel_h + 0.35] * nrows + [footer_h])
         axes = np.array([[fig.add_subplot(gs[r, c]) for c in range(ncols)] for r in range(nrows)])

@@ -120,7 +120,7 @@ def results_dir(run_result, tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def data(results_dir):
-    from simulator.output.render import load_results
+    from simulator.output.loading import load_results
 
     return load_results(results_dir)
 

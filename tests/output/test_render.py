@@ -8,7 +8,8 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from simulator.output.render import DPI, _plot_makers
+from simulator.output.render import _plot_makers
+from simulator.output.style import DPI
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 STEMS = [stem for stem, _, _ in _plot_makers()]

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from simulator.output import route_map as rm
-from simulator.output.render import figure_bytes
+from simulator.output.style import figure_bytes, mpl_text
 
 
 @pytest.fixture
@@ -52,7 +52,7 @@ def test_map_renders_offline_with_one_panel_per_policy(data, names, no_network):
     panels = [ax for ax in fig.axes if ax.get_title(loc="left")]
     assert [ax.get_title(loc="left") for ax in panels] == [
         "single (baseline)",
-        rm.mpl_text(names["policy"]),
+        mpl_text(names["policy"]),
         "backup",
     ]
     assert all(any(c.get_gid() == "land" for c in ax.collections) for ax in panels)
