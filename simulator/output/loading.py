@@ -1,4 +1,4 @@
-"""Reading a results folder: its tables, the scenario as run, the manifest and the verdict.
+"""Reading a results folder: its tables, the scenario as run (typed), the manifest and verdict.
 
 Plots and the report are drawn from a folder's files alone, so ``diversim plot`` and ``diversim
 report`` can redraw any folder that ``diversim run`` wrote.
@@ -15,7 +15,9 @@ from typing import Any
 import pandas as pd
 import yaml
 
-from ..errors import UsageError
+from ..errors import ScenarioError, UsageError
+from ..scenario import Scenario, scenario_from_dict
+from ..scenario.schema import Scheduled, Target
 from .style import policy_colors
 
 # Columns read as text whatever they look like (a policy called "1" stays "1").
@@ -36,6 +38,7 @@ _TEXT_COLUMNS = {
     )
 }
 _TABLES = ("summary", "replications", "episodes", "paired", "timeseries", "leg_flows")
+SCENARIO_FILE = "scenario.resolved.yaml"
 
 
 @dataclass(frozen=True)
@@ -45,7 +48,7 @@ class ScheduledDisruption:
     id: str
     start: float
     end: float
-    target: dict[str, Any]
+    target: Target
     description: str | None = None
 
 
@@ -54,7 +57,9 @@ class ResultsData:
     """Everything the plots and the report need, read from one results folder.
 
     Tables that are missing from an older folder are empty DataFrames; only ``summary.csv`` is
-    required.
+    required. ``scenario`` is the scenario as run, validated; it is None when the folder has no
+    ``scenario.resolved.yaml`` or when that file no longer validates (``scenario_note`` then
+    says why, and the plots and report are drawn without it).
     """
 
     folder: Path
@@ -64,29 +69,38 @@ class ResultsData:
     paired: pd.DataFrame
     timeseries: pd.DataFrame
     leg_flows: pd.DataFrame
-    scenario: dict[str, Any]
+    scenario: Scenario | None
     scenario_text: str
     manifest: dict[str, Any]
     verdict: list[str]
     policies: list[str] = field(default_factory=list)
     baseline: str | None = None
     colors: dict[str, str] = field(default_factory=dict)
+    scenario_note: str = ""
 
     @property
     def name(self) -> str:
-        return str(self.manifest.get("scenario") or self.scenario.get("name") or self.folder.name)
+        own = self.scenario.name if self.scenario is not None else None
+        return str(self.manifest.get("scenario") or own or self.folder.name)
+
+    @property
+    def description(self) -> str | None:
+        return self.scenario.description if self.scenario is not None else None
 
     @property
     def currency(self) -> str:
-        return str(self.scenario.get("currency") or "")
+        return str(self.scenario.currency or "") if self.scenario is not None else ""
 
     @property
     def recovery_threshold(self) -> float:
-        return float(self.scenario.get("recovery_threshold", 0.95))
+        if self.scenario is None:
+            return float(Scenario.model_fields["recovery_threshold"].default)
+        return float(self.scenario.recovery_threshold)
 
     @property
     def warmup_days(self) -> float:
-        return float(self.manifest.get("warmup_days", self.scenario.get("warmup_days", 0)) or 0)
+        own = self.scenario.warmup_days if self.scenario is not None else 0
+        return float(self.manifest.get("warmup_days", own) or 0)
 
     @property
     def n_replications(self) -> int | None:
@@ -98,21 +112,19 @@ class ResultsData:
     @property
     def scheduled(self) -> list[ScheduledDisruption]:
         """Scheduled disruptions in start order."""
-        out = []
-        for did, d in (self.scenario.get("disruptions") or {}).items():
-            timing = (d or {}).get("timing") or {}
-            if timing.get("kind") != "scheduled":
-                continue
-            start = float(timing.get("start_day", 0))
-            out.append(
-                ScheduledDisruption(
-                    str(did),
-                    start,
-                    start + float(timing.get("duration_days", 0)),
-                    dict(d.get("target") or {}),
-                    d.get("description"),
-                )
+        if self.scenario is None:
+            return []
+        out = [
+            ScheduledDisruption(
+                did,
+                float(d.timing.start_day),
+                float(d.timing.start_day + d.timing.duration_days),
+                d.target,
+                d.description,
             )
+            for did, d in self.scenario.disruptions.items()
+            if isinstance(d.timing, Scheduled)
+        ]
         return sorted(out, key=lambda s: (s.start, s.id))
 
     def summary_rows(self, scope: str = "replication") -> pd.DataFrame:
@@ -131,6 +143,29 @@ def _read_table(folder: Path, name: str) -> pd.DataFrame:
     return df
 
 
+def _read_scenario(path: Path) -> tuple[Scenario | None, str, str]:
+    """(scenario, its text, a note when it does not validate) from scenario.resolved.yaml."""
+    if not path.exists():
+        return None, "", ""
+    text = path.read_text(encoding="utf-8")
+    try:
+        loaded = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise UsageError(f"'{path}' is not valid YAML: {exc}") from None
+    if loaded is None:
+        return None, text, ""
+    try:
+        return scenario_from_dict(loaded), text, ""
+    except ScenarioError as exc:
+        first = exc.problems[0] if exc.problems else "?"
+        more = f" (and {len(exc.problems) - 1} more problems)" if len(exc.problems) > 1 else ""
+        note = (
+            f"{SCENARIO_FILE} does not validate as a scenario of this version: {first}{more}; "
+            "drawn without it (no route map, no disruption shading)"
+        )
+        return None, text, note
+
+
 def load_results(folder: str | os.PathLike) -> ResultsData:
     """Read a results folder; a missing folder or one without ``summary.csv`` is a UsageError."""
     folder = Path(folder)
@@ -147,16 +182,7 @@ def load_results(folder: str | os.PathLike) -> ResultsData:
     tables = {name: _read_table(folder, name) for name in _TABLES}
     if tables["summary"].empty:
         raise UsageError(f"'{folder}/summary.csv' is empty; re-run `diversim run`")
-    scenario_text = ""
-    scenario: dict[str, Any] = {}
-    sc_path = folder / "scenario.resolved.yaml"
-    if sc_path.exists():
-        scenario_text = sc_path.read_text(encoding="utf-8")
-        try:
-            loaded = yaml.safe_load(scenario_text)
-        except yaml.YAMLError as exc:
-            raise UsageError(f"'{sc_path}' is not valid YAML: {exc}") from None
-        scenario = loaded if isinstance(loaded, dict) else {}
+    scenario, scenario_text, note = _read_scenario(folder / SCENARIO_FILE)
     manifest: dict[str, Any] = {}
     m_path = folder / "manifest.json"
     if m_path.exists():
@@ -187,6 +213,7 @@ def load_results(folder: str | os.PathLike) -> ResultsData:
         policies=policies,
         baseline=None if baseline is None else str(baseline),
         colors=policy_colors(policies),
+        scenario_note=note,
     )
 
 
