@@ -64,7 +64,7 @@ def main() -> None:
         force=True,
         progress=not args.quick,
     )
-    result.write(args.out)
+    simulator.write_sweep(result, args.out)
 
     best = best_policies(result.summary, ["point", *result.parameters])
     print("Equal expected downtime; which policy serves best?")

@@ -65,7 +65,7 @@ def add_commands(sub) -> None:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from ..output.results_folder import check_writable
+    from ..output.results_folder import check_writable, write_run
     from ..scenario import load_scenario
     from .runner import run
 
@@ -91,7 +91,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             target_halfwidth=args.target_halfwidth,
             max_replications=args.max_replications,
         )
-        folder = result.write(out, force=args.force, report=not args.no_report)
+        folder = write_run(result, out, force=args.force, report=not args.no_report)
     except KeyboardInterrupt:
         print(f"interrupted: no results written ('{out}' left as it was)", file=sys.stderr)
         raise SystemExit(130) from None
@@ -201,6 +201,7 @@ def add_sweep_command(sub) -> None:
 
 
 def cmd_sweep(args: argparse.Namespace) -> int:
+    from ..output.sweep_folder import SweepStore, write_sweep
     from ..scenario import load_scenario
     from .designs import load_design, parse_grid_option, parse_lhs_option
     from .sweep import sweep
@@ -234,12 +235,12 @@ def cmd_sweep(args: argparse.Namespace) -> int:
             jobs=args.jobs,
             scheduler=args.dask_scheduler,
             policies=policies,
-            store=out,
+            store=SweepStore(out),
             force=args.force,
             progress=not args.quiet,
             **kwargs,
         )
-        result.write(out, report=not args.no_report)
+        write_sweep(result, out, report=not args.no_report)
     except KeyboardInterrupt:
         print(
             f"interrupted: finished points are kept in '{out}/points'; rerun the same "

@@ -25,7 +25,8 @@ from .tasks import TaskKey, TaskOutput
 
 @dataclass
 class RunResult:
-    """Tables of one run (pandas DataFrames) and its manifest; ``write`` makes the folder."""
+    """Tables of one run (pandas DataFrames) and what the manifest records; writing them is
+    :func:`simulator.output.results_folder.write_run` (``simulator.write_run``)."""
 
     scenario: Scenario
     seed: int
@@ -90,13 +91,6 @@ class RunResult:
                 f"{_pct(cost)} (landed price {_pct(landed)})"
             )
         return lines
-
-    def write(self, out, force: bool = False, report: bool = True):
-        """Write the results folder atomically (with plots and report.html unless
-        ``report`` is false); return its path."""
-        from ..output.results_folder import write_run
-
-        return write_run(self, out, force=force, report=report)
 
 
 def _pct(row) -> str:

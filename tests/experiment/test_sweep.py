@@ -16,6 +16,7 @@ import simulator
 from simulator.errors import ScenarioError, UsageError
 from simulator.experiment.designs import grid, latin_hypercube, parse_grid_option
 from simulator.experiment.parameters import apply_parameters
+from simulator.experiment.sweep import sweep
 
 
 def cli(*args: str, **kw) -> subprocess.CompletedProcess:
@@ -257,3 +258,39 @@ def test_unreachable_dask_scheduler_is_a_clear_error(tiny_data, tmp_path):
     assert p.returncode == 2, p.stderr
     assert "cannot reach the Dask scheduler at tcp://127.0.0.1:9" in p.stderr
     assert "Traceback" not in p.stderr
+
+
+class MemoryStore:
+    """A point store in memory (the experiment layer sees only the PointStore protocol)."""
+
+    def __init__(self) -> None:
+        self.fingerprint: str | None = None
+        self.rows: dict[int, list[dict]] = {}
+
+    def prepare(self, fingerprint, design, force) -> None:
+        if self.fingerprint not in (None, fingerprint):
+            if not force:
+                raise UsageError("other settings")
+            self.rows.clear()
+        self.fingerprint = fingerprint
+
+    def load(self, i):
+        return self.rows.get(i)
+
+    def save(self, i, rows) -> None:
+        self.rows[i] = rows
+
+
+def test_a_sweep_resumes_from_its_point_store(tiny):
+    store = MemoryStore()
+    kw = {"grid": {DURATION: [3, 12]}, "replications": 2, "jobs": 1, "store": store}
+    first = sweep(tiny, **kw)
+    assert first.computed_points == 2 and sorted(store.rows) == [0, 1]
+    del store.rows[1]  # as if interrupted before point 1 was stored
+    again = sweep(tiny, **kw)
+    assert again.computed_points == 1
+    assert again.rows.to_csv() == first.rows.to_csv()
+    assert again.summary.to_csv() == first.summary.to_csv()
+    with pytest.raises(UsageError, match="other settings"):
+        sweep(tiny, **{**kw, "replications": 3})
+    assert sweep(tiny, **{**kw, "replications": 3}, force=True).computed_points == 2

@@ -114,8 +114,10 @@ def run_result():
 
 @pytest.fixture(scope="session")
 def results_dir(run_result, tmp_path_factory):
-    """The run written with plots and report.html, end to end through ``RunResult.write``."""
-    return run_result.write(tmp_path_factory.mktemp("out") / "r")
+    """The run written with plots and report.html, end to end through ``write_run``."""
+    import simulator
+
+    return simulator.write_run(run_result, tmp_path_factory.mktemp("out") / "r")
 
 
 @pytest.fixture(scope="session")

@@ -1,4 +1,4 @@
-"""End to end: a real run written with ``RunResult.write`` gets every plot (PNG and SVG, of the
+"""End to end: a real run written with ``write_run`` gets every plot (PNG and SVG, of the
 right size) and report.html, written atomically."""
 
 from __future__ import annotations
