@@ -1,4 +1,5 @@
-"""The folder of a sweep: points stored as they finish (resumed on a rerun), then the tables."""
+"""The folder of a sweep: points stored as they finish (resumed on a rerun), then the tables and
+the plots, drawn in the same policy colours as a run's."""
 
 from __future__ import annotations
 
@@ -8,7 +9,9 @@ import pytest
 
 import simulator
 from simulator.errors import UsageError
+from simulator.output.style import policy_colors
 from simulator.output.sweep_folder import SweepStore
+from simulator.output.sweep_plots import line_over_parameter
 
 DURATION = "disruptions.suez_block.timing.duration_days"
 
@@ -48,3 +51,10 @@ def test_python_sweep_with_a_folder_resumes_and_writes_the_tables(tiny, tmp_path
     for name in ("sweep.csv", "summary.csv", "points.csv"):
         assert (out / name).stat().st_size > 0, name
     assert not (out / "plots").exists()
+
+
+def test_sweep_plots_use_the_run_palette(tiny):
+    res = simulator.sweep(tiny, grid={DURATION: [3, 12]}, replications=2, jobs=1)
+    fig = line_over_parameter(res.summary, DURATION, res.policies)
+    colors = {ln.get_label(): ln.get_color() for ln in fig.axes[0].get_lines()}
+    assert colors == policy_colors(res.policies)
