@@ -17,7 +17,7 @@ import argparse
 from pathlib import Path
 
 import simulator
-from simulator.output.sweep_plots import best_policies
+from simulator.analysis.ranking import best_policies
 
 ROOT = Path(__file__).resolve().parents[1]
 OUTAGE = "disruptions.china_outage.timing"
@@ -64,7 +64,7 @@ def main() -> None:
         force=True,
         progress=not args.quick,
     )
-    result.write(args.out)
+    simulator.write_sweep(result, args.out)
 
     best = best_policies(result.summary, ["point", *result.parameters])
     print("Equal expected downtime; which policy serves best?")

@@ -9,6 +9,7 @@ pandas, scipy or matplotlib until they are needed.
 from __future__ import annotations
 
 import importlib
+import os
 from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
@@ -25,7 +26,8 @@ _EXPORTS = {
     "RunResult": "simulator.experiment.runner",
     "run": "simulator.experiment.runner",
     "SweepResult": "simulator.experiment.sweep",
-    "sweep": "simulator.experiment.sweep",
+    "write_run": "simulator.output.results_folder",
+    "write_sweep": "simulator.output.sweep_folder",
 }
 
 __all__ = [  # noqa: RUF022 - grouped by layer, as _EXPORTS
@@ -42,7 +44,29 @@ __all__ = [  # noqa: RUF022 - grouped by layer, as _EXPORTS
     "run",
     "SweepResult",
     "sweep",
+    "write_run",
+    "write_sweep",
 ]
+
+
+def sweep(
+    scenario: Scenario,
+    *args: Any,
+    store: str | os.PathLike | PointStore | None = None,
+    **kwargs: Any,
+) -> SweepResult:
+    """Run a parameter sweep (:func:`simulator.experiment.sweep.sweep`, same arguments).
+
+    ``store`` may be a folder: finished points are kept in ``store/points`` (with the sweep's
+    settings in ``store/design.json``), so a rerun resumes; ``write_sweep`` adds the tables.
+    """
+    from .experiment.sweep import sweep as run_sweep
+
+    if isinstance(store, str | os.PathLike):
+        from .output.sweep_folder import SweepStore
+
+        store = SweepStore(store)
+    return run_sweep(scenario, *args, store=store, **kwargs)
 
 
 def __getattr__(name: str) -> Any:
@@ -65,6 +89,8 @@ def __dir__() -> list[str]:
 if TYPE_CHECKING:  # pragma: no cover
     from .errors import Problem, ScenarioError, UsageError
     from .experiment.runner import RunResult, run
-    from .experiment.sweep import SweepResult, sweep
+    from .experiment.sweep import PointStore, SweepResult
     from .model import ReplicationResult, run_replication
+    from .output.results_folder import write_run
+    from .output.sweep_folder import write_sweep
     from .scenario import Scenario, load_scenario, scenario_from_dict

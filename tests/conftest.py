@@ -1,8 +1,17 @@
-"""Shared fixtures: small scenarios built in code."""
+"""Shared fixtures: small scenarios built in code, and one small run written once per session
+with plots and report.
+
+The run's names are hostile on purpose: the scenario is called ``<script>alert(1)</script>``, one
+policy has HTML and a pair of ``$`` in its name (mathtext in matplotlib if not escaped), and one
+node has no coordinates (the route map must skip it with a note).
+"""
 
 from __future__ import annotations
 
 import copy
+import os
+
+os.environ.setdefault("MPLBACKEND", "Agg")
 
 import pytest
 
@@ -153,3 +162,125 @@ def tiny(tiny_data):
     from simulator import scenario_from_dict
 
     return scenario_from_dict(tiny_data)
+
+
+# --------------------------------------------------------------------------- a written run
+
+EVIL_NAME = "<script>alert(1)</script>"
+EVIL_POLICY = "split $1$ & <b>2</b>"
+NO_COORDS = "inland_hub"
+
+
+def _node(kind: str, country: str, lat=None, lon=None, **kw) -> dict:
+    n = {"kind": kind, "country": country, **kw}
+    if lat is not None:
+        n.update(lat=lat, lon=lon)
+    return n
+
+
+def _leg(a: str, b: str, mode: str, days: float, cost: float) -> dict:
+    return {"from": a, "to": b, "mode": mode, "transit_days": days, "cost_per_unit": cost}
+
+
+SCENARIO = {
+    "name": EVIL_NAME,
+    "description": "<img src=x onerror=alert(2)> description",
+    "seed": 5,
+    "horizon_days": 150,
+    "warmup_days": 10,
+    "replications": 3,
+    "nodes": {
+        "cn": _node(
+            "supplier", "CN", 31.2, 121.5, capacity_per_day=200, lead_time_days=3, unit_price=10
+        ),
+        "vn": _node(
+            "supplier", "VN", 10.8, 106.7, capacity_per_day=200, lead_time_days=3, unit_price=11
+        ),
+        "port_cn": _node("port", "CN", 31.0, 122.0),
+        "port_vn": _node("port", "VN", 10.5, 107.0),
+        "suez": _node("chokepoint", "EG", 30.0, 32.5),
+        "cape": _node("chokepoint", "ZA", -34.4, 18.5),
+        "rotterdam": _node("port", "NL", 51.9, 4.1),
+        NO_COORDS: _node("rail_hub", "NL"),
+        "dc": _node(
+            "site",
+            "NL",
+            52.0,
+            5.0,
+            demand={"kind": "daily", "quantity": {"dist": "poisson", "mean": 40}},
+            inventory={"kind": "base_stock", "order_up_to_days_of_cover": 40},
+        ),
+    },
+    "legs": {
+        "cn_port": _leg("cn", "port_cn", "road", 1, 0.5),
+        "vn_port": _leg("vn", "port_vn", "road", 1, 0.5),
+        "cn_suez": _leg("port_cn", "suez", "sea", 20, 2),
+        "vn_suez": _leg("port_vn", "suez", "sea", 16, 2),
+        "cn_cape": _leg("port_cn", "cape", "sea", 26, 3),
+        "vn_cape": _leg("port_vn", "cape", "sea", 22, 3),
+        "suez_rtm": _leg("suez", "rotterdam", "sea", 10, 1),
+        "cape_rtm": _leg("cape", "rotterdam", "sea", 16, 1),
+        "rtm_hub": _leg("rotterdam", NO_COORDS, "rail", 1, 0.3),
+        "hub_dc": _leg(NO_COORDS, "dc", "road", 0, 0.2),
+    },
+    "sourcing": {
+        "single": {"kind": "single", "supplier": "cn"},
+        EVIL_POLICY: {"kind": "split", "shares": {"cn": 0.5, "vn": 0.5}},
+        "backup": {
+            "kind": "primary_backup",
+            "primary": "cn",
+            "backups": ["vn"],
+            "detection_delay_days": 3,
+        },
+    },
+    "disruptions": {
+        "suez_block": {
+            "target": {"node": "suez"},
+            "timing": {"kind": "scheduled", "start_day": 40, "duration_days": 6},
+            "effect": {"closed": True},
+        },
+        "cn_ban": {
+            "target": {"country": "CN"},
+            "timing": {"kind": "scheduled", "start_day": 70, "duration_days": 30},
+            "effect": {"closed": True},
+        },
+        "typhoon": {
+            "target": {"node": "port_cn"},
+            "timing": {
+                "kind": "random",
+                "mttf_days": 40,
+                "duration_days": {"dist": "uniform", "low": 1, "high": 4},
+            },
+            "effect": {"closed": True},
+        },
+    },
+}
+
+
+@pytest.fixture(scope="session")
+def run_result():
+    import simulator
+
+    sc = simulator.scenario_from_dict(SCENARIO)
+    return simulator.run(sc, replications=3, jobs=1)
+
+
+@pytest.fixture(scope="session")
+def results_dir(run_result, tmp_path_factory):
+    """The run written with plots and report.html, end to end through ``write_run``."""
+    import simulator
+
+    return simulator.write_run(run_result, tmp_path_factory.mktemp("out") / "r")
+
+
+@pytest.fixture(scope="session")
+def data(results_dir):
+    from simulator.output.loading import load_results
+
+    return load_results(results_dir)
+
+
+@pytest.fixture(scope="session")
+def names() -> dict[str, str]:
+    """The hostile names of the shared scenario."""
+    return {"scenario": EVIL_NAME, "policy": EVIL_POLICY, "no_coords": NO_COORDS}

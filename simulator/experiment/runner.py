@@ -6,63 +6,27 @@ face the same demand and the same disruption calendar; results are paired on the
 
 from __future__ import annotations
 
-import difflib
 import math
-import sys
 import time
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
+from ..analysis.figures import EPISODE_FIGURES, HEADLINE, REPLICATION_FIGURES
 from ..analysis.metrics import SITE_FIGURES
 from ..analysis.statistics import paired_differences, summarize, t_interval
 from ..errors import UsageError
 from ..scenario.schema import Scenario
+from .common import check_policies, progress_bar
 from .executors import default_jobs, run_local
 from .tasks import TaskKey, TaskOutput
-
-REPLICATION_FIGURES = [
-    "fill_rate",
-    "cycle_service_level",
-    "unmet_demand",
-    "lost_sales",
-    "backordered_units",
-    "backorders",
-    "on_hand_avg",
-    "stockout_any",
-    "cost_purchase",
-    "cost_transport",
-    "cost_holding",
-    "cost_shortage",
-    "cost_reservation",
-    "cost_total",
-    "cost_per_unit",
-    "landed_cost_per_unit",
-    "units_delivered",
-    "hhi_supplier",
-    "hhi_country",
-    "hhi_chokepoint",
-    "chokepoint_exposure",
-    "effective_sources",
-    "worst_performance_loss",
-    "episodes_with_shortage",
-]
-EPISODE_FIGURES = [
-    "tts_days",
-    "tts_censored",
-    "ttr_days",
-    "ttr_censored",
-    "performance_loss",
-    "unmet_units",
-    "nadir",
-]
-HEADLINE = "fill_rate"
 
 
 @dataclass
 class RunResult:
-    """Tables of one run (pandas DataFrames) and its manifest; ``write`` makes the folder."""
+    """Tables of one run (pandas DataFrames) and what the manifest records; writing them is
+    :func:`simulator.output.results_folder.write_run` (``simulator.write_run``)."""
 
     scenario: Scenario
     seed: int
@@ -128,46 +92,12 @@ class RunResult:
             )
         return lines
 
-    def write(self, out, force: bool = False, report: bool = True):
-        """Write the results folder atomically (with plots and report.html unless
-        ``report`` is false); return its path."""
-        from ..output.results_folder import write_run
-
-        return write_run(self, out, force=force, report=report)
-
 
 def _pct(row) -> str:
     """A relative paired difference as '+3.1% [+2.8, +3.4]'."""
     return (
         f"{100 * row['relative']:+.1f}% [{100 * row['rel_ci_low']:+.1f}, "
         f"{100 * row['rel_ci_high']:+.1f}]"
-    )
-
-
-def _check_policies(sc: Scenario, policies: list[str] | None) -> list[str]:
-    if not policies:
-        return list(sc.sourcing)
-    for p in policies:
-        if p not in sc.sourcing:
-            close = difflib.get_close_matches(p, list(sc.sourcing), n=1)
-            hint = f" — did you mean '{close[0]}'?" if close else ""
-            raise UsageError(
-                f"--policy: unknown policy '{p}'{hint} (the scenario has: {', '.join(sc.sourcing)})"
-            )
-    return list(dict.fromkeys(policies))
-
-
-def _progress(total: int, enabled: bool, desc: str):
-    from tqdm import tqdm
-
-    return tqdm(
-        total=total,
-        disable=not enabled,
-        desc=desc,
-        unit="rep",
-        file=sys.stderr,
-        dynamic_ncols=True,
-        leave=False,
     )
 
 
@@ -197,14 +127,14 @@ def run(
         raise UsageError("--jobs must be at least 1")
     if target_halfwidth is not None and target_halfwidth <= 0:
         raise UsageError("--target-halfwidth must be positive (e.g. 0.005 for ±0.5 pp)")
-    names = _check_policies(sc, policies)
+    names = check_policies(sc, policies)
     baseline = sc.baseline_policy if sc.baseline_policy in names else names[0]
 
     outputs: dict[TaskKey, TaskOutput] = {}
     started = time.perf_counter()
     done_reps = 0
     target_n = n
-    bar = _progress(target_n * len(names), progress, sc.name)
+    bar = progress_bar(target_n * len(names), progress, sc.name)
     try:
         while True:
             keys = [TaskKey(p, r) for r in range(done_reps, target_n) for p in names]
@@ -242,7 +172,7 @@ def _assemble(sc, seed, names, baseline, outputs, wall, jobs) -> RunResult:
     rep_rows, episode_rows, flows, site_rows = [], [], [], []
     for k in keys:
         out = outputs[k]
-        rep_rows.append(replication_row(sc.name, seed, out))
+        rep_rows.append(out.row(sc.name, seed))
         site_rows.extend(
             {"scenario": sc.name, "policy": k.policy, "replication": k.replication, **row}
             for row in out.sites
@@ -275,22 +205,6 @@ def _assemble(sc, seed, names, baseline, outputs, wall, jobs) -> RunResult:
         events,
         sites=pd.DataFrame(site_rows),
     )
-
-
-def replication_row(scenario_name: str, seed: int, out: TaskOutput) -> dict:
-    """One tidy row of figures for one task (policy × replication × point)."""
-    eps = out.episodes
-    losses = [e["performance_loss"] for e in eps]
-    return {
-        "scenario": scenario_name,
-        "policy": out.key.policy,
-        "replication": out.key.replication,
-        "seed": seed,
-        **out.figures,
-        "worst_performance_loss": max(losses) if losses else 0.0,
-        "episodes_with_shortage": float(sum(e["tts_censored"] == 0 for e in eps)),
-        "events": out.events,
-    }
 
 
 def _timeseries(names, keys, outputs) -> pd.DataFrame:

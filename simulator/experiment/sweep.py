@@ -5,9 +5,9 @@ are identical whatever the executor, worker count and completion order. Random s
 depend on the point either: all points share common random numbers, which makes differences
 between neighbouring points (and the heatmaps drawn from them) far less noisy.
 
-With an output folder, each design point's rows are written (atomically) as soon as all its
-tasks are done; an interrupted sweep run again with the same arguments computes only the
-missing points.
+With a :class:`PointStore` (the CLI passes one kept in the output folder), each design point's
+rows are stored as soon as all its tasks are done; an interrupted sweep run again with the same
+arguments computes only the missing points. This module does no file I/O itself.
 """
 
 from __future__ import annotations
@@ -18,35 +18,44 @@ import sys
 import time
 from collections import defaultdict
 from dataclasses import dataclass
-from pathlib import Path
+from typing import Protocol
 
 import pandas as pd
 
+from ..analysis.figures import SWEEP_FIGURES
 from ..analysis.statistics import summarize
 from ..errors import UsageError
 from ..scenario.schema import Scenario
+from .common import check_policies, progress_bar
 from .designs import Axis, Point, grid, latin_hypercube
 from .executors import default_jobs, run_tasks
 from .parameters import apply_parameters, scenario_data
-from .runner import REPLICATION_FIGURES, _check_policies, _progress, replication_row
 from .tasks import TaskKey
 
-SWEEP_FIGURES = [
-    "fill_rate",
-    "cycle_service_level",
-    "unmet_demand",
-    "cost_per_unit",
-    "cost_total",
-    "hhi_supplier",
-    "hhi_chokepoint",
-    "worst_performance_loss",
-    "stockout_any",
-]
+
+class PointStore(Protocol):
+    """Where a sweep keeps its finished design points, so that a rerun resumes.
+
+    :class:`simulator.output.sweep_folder.SweepStore` keeps them in a folder; rows come back
+    from :meth:`load` exactly as they would be read from the stored tables.
+    """
+
+    def prepare(self, fingerprint: str, design: list[Point], force: bool) -> None:
+        """Get ready for the sweep identified by ``fingerprint`` (its settings) over
+        ``design``; points stored for other settings are discarded with ``force`` and are a
+        UsageError without it."""
+
+    def load(self, i: int) -> list[dict] | None:
+        """The stored rows of point ``i``, or None if it has not been finished."""
+
+    def save(self, i: int, rows: list[dict]) -> None:
+        """Keep the rows of the finished point ``i`` (all its policies × replications)."""
 
 
 @dataclass
 class SweepResult:
-    """Tidy tables of a sweep (pandas DataFrames)."""
+    """Tidy tables of a sweep (pandas DataFrames); writing them is
+    :func:`simulator.output.sweep_folder.write_sweep` (``simulator.write_sweep``)."""
 
     scenario: Scenario
     seed: int
@@ -57,21 +66,6 @@ class SweepResult:
     summary: pd.DataFrame  # point × policy × figure: n, mean, sd, se, ci_low, ci_high
     wall_seconds: float
     computed_points: int
-
-    def write(self, out: Path, report: bool = True) -> Path:
-        """Write sweep.csv, summary.csv, points.csv (and plots) into ``out`` atomically."""
-        from ..output.results_folder import write_table_atomic
-
-        out = Path(out)
-        out.mkdir(parents=True, exist_ok=True)
-        write_table_atomic(self.rows, out / "sweep.csv")
-        write_table_atomic(self.summary, out / "summary.csv")
-        write_table_atomic(self.points, out / "points.csv")
-        if report:
-            from ..output.sweep_plots import plot_sweep
-
-            plot_sweep(self, out)
-        return out
 
 
 def _fingerprint(
@@ -128,7 +122,7 @@ def sweep(
     jobs: int | None = None,
     scheduler: str | None = None,
     policies: list[str] | None = None,
-    store: Path | None = None,
+    store: PointStore | None = None,
     force: bool = False,
     progress: bool = False,
 ) -> SweepResult:
@@ -136,13 +130,15 @@ def sweep(
 
     ``grid``: ``{path: [values]}`` (a tuple of paths as key, with tuples as values, links
     parameters); ``points``: a list of ``{path: value}``; ``lhs``: ``{path: (low, high)}`` with
-    ``samples``. ``store``: a folder where finished points are kept, so a rerun resumes.
+    ``samples``. ``store``: where finished points are kept, so a rerun resumes (``force``
+    discards points stored for other settings); the caller chooses where, this module does no
+    file I/O.
     """
     sc = scenario
     seed = sc.seed if seed is None else int(seed)
     reps = int(replications or sc.replications)
     jobs = default_jobs() if jobs is None else int(jobs)
-    names = _check_policies(sc, policies)
+    names = check_policies(sc, policies)
     design = _design_points(grid, points, lhs, samples, seed)
     # Build and validate every point's scenario before any simulation starts.
     scenarios = {
@@ -151,15 +147,12 @@ def sweep(
     params = list(dict.fromkeys(k for pt in design for k in pt))
 
     done_rows: dict[int, list[dict]] = {}
-    point_dir = None
     if store is not None:
-        point_dir = _prepare_store(
-            Path(store), _fingerprint(sc, design, names, reps, seed), design, force
-        )
+        store.prepare(_fingerprint(sc, design, names, reps, seed), design, force)
         for i in range(len(design)):
-            f = point_dir / f"point-{i:05d}.csv"
-            if f.exists():
-                done_rows[i] = _read_point(f)
+            stored = store.load(i)
+            if stored is not None:
+                done_rows[i] = stored
     todo = [i for i in range(len(design)) if i not in done_rows]
     if store is not None and done_rows:
         print(
@@ -171,26 +164,25 @@ def sweep(
     pending: dict[int, list[dict]] = defaultdict(list)
     per_point = len(names) * reps
     started = time.perf_counter()
-    bar = _progress(len(keys), progress, f"{sc.name} sweep")
+    bar = progress_bar(len(keys), progress, f"{sc.name} sweep")
     try:
         for out in run_tasks(
             {i: scenarios[i] for i in todo}, keys, seed, jobs, executor, scheduler
         ):
             i = out.key.point
-            row = replication_row(sc.name, seed, out)
-            pending[i].append({"point": i, **design[i], **row})
+            pending[i].append({"point": i, **design[i], **out.row(sc.name, seed)})
             bar.update(1)
             if len(pending[i]) == per_point:
                 rows = _sorted_rows(pending.pop(i), names)
-                if point_dir is not None:
-                    _write_point(point_dir, i, rows)
+                if store is not None:
+                    store.save(i, rows)
                 done_rows[i] = rows
     finally:
         bar.close()
     wall = time.perf_counter() - started
-    if point_dir is not None:
+    if store is not None:
         # Resumed or not, the tables come from the stored points, so both give the same bytes.
-        done_rows = {i: _read_point(point_dir / f"point-{i:05d}.csv") for i in done_rows}
+        done_rows = {i: store.load(i) for i in done_rows}
     all_rows = [r for i in sorted(done_rows) for r in _sorted_rows(done_rows[i], names)]
     table = pd.DataFrame(all_rows)
     summary = _summary(table, params, names)
@@ -216,47 +208,3 @@ def _summary(table: pd.DataFrame, params: list[str], names: list[str]) -> pd.Dat
     return out.sort_values(
         ["point", "policy"], key=lambda c: c.map(order) if c.name == "policy" else c, kind="stable"
     ).reset_index(drop=True)
-
-
-def _read_point(path: Path) -> list[dict]:
-    return pd.read_csv(path, float_precision="round_trip").to_dict("records")
-
-
-def _prepare_store(store: Path, fingerprint: str, design: list[Point], force: bool) -> Path:
-    point_dir = store / "points"
-    meta = store / "design.json"
-    if meta.exists():
-        old = json.loads(meta.read_text())
-        if old.get("fingerprint") != fingerprint:
-            if not force:
-                raise UsageError(
-                    f"'{store}' holds a sweep with other settings (scenario, design, policies, "
-                    "replications or seed); use --force to start it afresh or --out elsewhere"
-                )
-            for f in point_dir.glob("point-*.csv"):
-                f.unlink()
-    point_dir.mkdir(parents=True, exist_ok=True)
-    _atomic_text(
-        meta, json.dumps({"fingerprint": fingerprint, "points": design}, indent=2, default=str)
-    )
-    return point_dir
-
-
-def _write_point(point_dir: Path, i: int, rows: list[dict]) -> None:
-    from ..output.results_folder import write_table_atomic
-
-    write_table_atomic(pd.DataFrame(rows), point_dir / f"point-{i:05d}.csv")
-
-
-def _atomic_text(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
-
-
-def parameter_label(path: str) -> str:
-    """A short axis label for a parameter path (its last two segments)."""
-    return ".".join(path.split(".")[-2:])
-
-
-__all__ = ["REPLICATION_FIGURES", "SweepResult", "parameter_label", "sweep"]

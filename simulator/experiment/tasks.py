@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..analysis.figures import replication_row
 from ..analysis.metrics import (
     daily_service,
     episode_rows,
@@ -42,6 +43,13 @@ class TaskOutput:
     leg_units: dict[str, int]
     events: int
     sites: list[dict] = field(default_factory=list)  # per-site figures
+
+    def row(self, scenario_name: str, seed: int) -> dict:
+        """This task's tidy row of figures (:func:`simulator.analysis.figures.replication_row`)."""
+        k = self.key
+        return replication_row(
+            scenario_name, k.policy, k.replication, seed, self.figures, self.episodes, self.events
+        )
 
 
 _WORKER: dict[int, tuple[Scenario, Network]] = {}

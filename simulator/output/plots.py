@@ -1,7 +1,7 @@
 """The result plots: service, inventory and backlog over time, policy comparison, paired
 differences, cost against resilience and the distribution of performance loss.
 
-Each function takes a :class:`~.render.ResultsData` and returns a ``matplotlib.figure.Figure``
+Each function takes a :class:`~.loading.ResultsData` and returns a ``matplotlib.figure.Figure``
 (built without pyplot, so no global state), which tests can inspect: every mean line of a policy
 carries that policy's name as its ``gid``. Colours come from ``data.colors`` (one per policy, the
 same in every plot). Strings from the scenario or the tables pass through :func:`mpl_text` so a
@@ -16,56 +16,23 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from ..analysis.pareto import non_dominated
+from .style import WIDTH, mpl_text, new_figure, plot_style, policy_colors
+
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-    from .render import ResultsData
+    from .loading import ResultsData
 
-WIDTH = 11.0  # inches: 1210 px at the report's 110 dpi
 DISRUPTION_COLOR = "#d9534f"
 WARMUP_COLOR = "0.88"
 RANDOM_EPISODE_COLOR = "0.35"
-RC = {
-    "font.size": 9.5,
-    "axes.titlesize": 10.5,
-    "axes.labelsize": 9.5,
-    "legend.fontsize": 8.5,
-    "xtick.labelsize": 8.5,
-    "ytick.labelsize": 8.5,
-    "axes.spines.top": False,
-    "axes.spines.right": False,
-    "axes.grid": True,
-    "grid.color": "0.9",
-    "grid.linewidth": 0.6,
-    "axes.axisbelow": True,
-}
-
-
-def mpl_text(s: object) -> str:
-    """A string from a scenario or a table, made safe for matplotlib (``$`` shown literally)."""
-    return str(s).replace("\\", "\\\\").replace("$", r"\$")
-
-
-def new_figure(width: float, height: float) -> Figure:
-    """A white figure with constrained layout (legends placed outside stay inside the image)."""
-    import matplotlib
-    from matplotlib.figure import Figure
-
-    with matplotlib.rc_context(RC):
-        fig = Figure(figsize=(width, height), layout="constrained", facecolor="white")
-    return fig
-
-
-def _style():
-    import matplotlib
-
-    return matplotlib.rc_context(RC)
 
 
 def placeholder(title: str, message: str, width: float = WIDTH, height: float = 2.2) -> Figure:
     """A small figure that says why a plot is empty (e.g. a run with one policy)."""
-    with _style():
+    with plot_style():
         fig = new_figure(width, height)
         ax = fig.add_subplot()
         ax.set_axis_off()
@@ -279,7 +246,7 @@ def service_over_time(data: ResultsData) -> Figure:
         return placeholder("Service over time", "no time series in this results folder")
     horizon = float(ts["day"].max() + 1)
     thr = data.recovery_threshold
-    with _style():
+    with plot_style():
         fig = new_figure(WIDTH, max(3.2, 1.0 + 1.55 * len(pols)))
         axes = fig.subplots(len(pols), 1, sharex=True, sharey=True, squeeze=False)[:, 0]
         for ax, p in zip(axes, pols, strict=True):
@@ -364,7 +331,7 @@ def inventory_over_time(data: ResultsData) -> Figure:
     if not pols or "on_hand_mean" not in ts:
         return placeholder("Inventory and backlog", "no time series in this results folder")
     horizon = float(ts["day"].max() + 1)
-    with _style():
+    with plot_style():
         fig = new_figure(WIDTH, max(3.2, 1.0 + 1.55 * len(pols)))
         axes = fig.subplots(len(pols), 2, sharex=True, squeeze=False)
         for series, col in (("on_hand", 0), ("backlog", 1)):
@@ -477,7 +444,7 @@ def policy_comparison(data: ResultsData) -> Figure:
         ("cost_per_unit", f"Cost per unit delivered ({cur}/unit)".replace(" (/unit)", ""), 1.0),
     ]
     scopes = disruption_order(data, disruption_scopes(data.summary))
-    with _style():
+    with plot_style():
         n_bottom = max(len(scopes) * len(pols), 1)
         fig = new_figure(WIDTH, 2.3 + 0.32 * len(pols) + (0.8 + 0.22 * n_bottom if scopes else 0))
         if scopes:
@@ -636,7 +603,7 @@ def paired_differences(data: ResultsData) -> Figure:
     ncols = 3
     nrows = math.ceil(len(panels) / ncols)
     cur = mpl_text(data.currency)
-    with _style():
+    with plot_style():
         fig = new_figure(WIDTH, 0.9 + nrows * (0.9 + 0.32 * len(pols)))
         axes = fig.subplots(nrows, ncols, squeeze=False)
         for ax in axes.ravel()[len(panels) :]:
@@ -669,19 +636,6 @@ def paired_differences(data: ResultsData) -> Figure:
 # --------------------------------------------------------------------------- cost vs resilience
 
 
-def non_dominated(points: dict[str, tuple[float, float]]) -> list[str]:
-    """Policies no other policy beats on both cost (lower is better) and fill rate (higher is
-    better), with at least one strictly."""
-    out = []
-    for p, (c, f) in points.items():
-        dominated = any(
-            (c2 <= c and f2 >= f) and (c2 < c or f2 > f) for q, (c2, f2) in points.items() if q != p
-        )
-        if not dominated:
-            out.append(p)
-    return out
-
-
 def cost_vs_resilience(data: ResultsData) -> Figure:
     """Cost per unit (x) against fill rate (y), 95% CI whiskers both ways; non-dominated
     policies ringed and joined by the dashed frontier."""
@@ -698,7 +652,7 @@ def cost_vs_resilience(data: ResultsData) -> Figure:
     if not pts:
         return placeholder("Cost against resilience", "no cost per unit or fill rate")
     front = non_dominated(pts)
-    with _style():
+    with plot_style():
         fig = new_figure(8.8, 5.2)
         ax = fig.add_subplot()
         for p, (x, y) in pts.items():
@@ -784,7 +738,7 @@ def performance_loss(data: ResultsData) -> Figure:
     scopes = disruption_order(data, list(dict.fromkeys(ep["disruption"])))
     rng = np.random.default_rng(0)  # jitter only; fixed so images are reproducible
     width = 0.8 / max(len(pols), 1)
-    with _style():
+    with plot_style():
         fig = new_figure(WIDTH if len(scopes) > 2 else 8.8, 4.6)
         ax = fig.add_subplot()
         for gi, scope in enumerate(scopes):
@@ -850,18 +804,16 @@ def compare_runs(table: pd.DataFrame, figures: list[str]) -> Figure:
     """
     from matplotlib.lines import Line2D
 
-    from .render import PALETTE
-
     runs = list(dict.fromkeys(table["run"]))
     pols = list(dict.fromkeys(table["policy"]))
     figures = [f for f in figures if f in set(table["figure"])]
     if not figures:
         return placeholder("Comparison of runs", "no common figures to compare")
-    colors = {r: PALETTE[i % len(PALETTE)] for i, r in enumerate(runs)}
+    colors = policy_colors(runs)  # one colour per run, from the same palette
     ncols = min(3, len(figures))
     nrows = math.ceil(len(figures) / ncols)
     step = 0.7 / max(len(runs), 1)
-    with _style():
+    with plot_style():
         fig = new_figure(WIDTH, 0.9 + nrows * (0.9 + 0.3 * len(pols) * max(1, len(runs) / 2)))
         axes = fig.subplots(nrows, ncols, squeeze=False)
         for ax in axes.ravel()[len(figures) :]:

@@ -11,12 +11,27 @@ import base64
 import html
 import json
 import math
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from ..scenario.schema import Scheduled
+
 if TYPE_CHECKING:
-    from .render import RenderedPlot, ResultsData
+    from .loading import ResultsData
+
+
+@dataclass(frozen=True)
+class RenderedPlot:
+    """One drawn plot: its file stem, title and PNG bytes (for embedding in the report)."""
+
+    stem: str
+    title: str
+    png: bytes
+    width: int
+    height: int
+
 
 #: Section ids of the report, in order (tests and links rely on them).
 SECTIONS = ("verdict", "summary", "paired", "disruptions", "plots", "map", "scenario", "manifest")
@@ -220,20 +235,16 @@ def _disruption_table(data: ResultsData) -> str:
     scopes = disruption_order(data, disruption_scopes(s))
     if not scopes:
         return "<p class='note'>This scenario has no disruption episodes.</p>"
+    disruptions = data.scenario.disruptions if data.scenario is not None else {}
     described = {}
-    for did, d in (data.scenario.get("disruptions") or {}).items():
-        d = d or {}
-        t = d.get("target") or {}
-        timing = d.get("timing") or {}
-        target = ", ".join(f"{k}: {v}" for k, v in t.items() if v is not None)
-        if timing.get("kind") == "scheduled":
-            when = (
-                f"day {_num(timing.get('start_day')):g} for "
-                f"{_num(timing.get('duration_days')):g} days"
-            )
+    for did, d in disruptions.items():
+        hit = d.target.model_dump(mode="json", exclude_none=True)
+        target = ", ".join(f"{k}: {v}" for k, v in hit.items())
+        if isinstance(d.timing, Scheduled):
+            when = f"day {_num(d.timing.start_day):g} for {_num(d.timing.duration_days):g} days"
         else:
             when = "random"
-        described[str(did)] = f"{target} · {when}"
+        described[did] = f"{target} · {when}"
     body = []
     for scope in scopes:
         rows = s[s["scope"] == scope]
@@ -339,7 +350,7 @@ def build_report(data: ResultsData, plots: list[RenderedPlot]) -> str:
         sub.append(f"baseline {esc(data.baseline)}")
     if m.get("created"):
         sub.append(f"created {esc(str(m['created']))}")
-    desc = data.scenario.get("description")
+    desc = data.description
     verdict = (
         ("<ul class='verdict'>" + "".join(f"<li>{esc(v)}</li>" for v in data.verdict) + "</ul>")
         if data.verdict
@@ -371,8 +382,9 @@ def build_report(data: ResultsData, plots: list[RenderedPlot]) -> str:
         "plots": other,
         "map": route,
         "scenario": (
-            f"<p class='note'>scenario.resolved.yaml: overlays applied, defaults "
-            f"filled.</p><pre>{esc(data.scenario_text)}</pre>"
+            "<p class='note'>scenario.resolved.yaml: overlays applied, defaults filled.</p>"
+            + (f"<p class='note'>{esc(data.scenario_note)}.</p>" if data.scenario_note else "")
+            + f"<pre>{esc(data.scenario_text)}</pre>"
         ),
         "manifest": _manifest(data),
     }

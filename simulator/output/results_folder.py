@@ -11,8 +11,6 @@ import hashlib
 import json
 import os
 import platform
-import shutil
-import tempfile
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
@@ -21,6 +19,8 @@ from typing import TYPE_CHECKING
 import yaml
 
 from ..errors import UsageError
+from ..experiment.parameters import scenario_data
+from .files import atomic_folder
 
 if TYPE_CHECKING:
     from ..experiment.runner import RunResult
@@ -32,8 +32,7 @@ LIBRARIES = ("simpy", "numpy", "networkx", "pandas", "scipy", "pydantic", "matpl
 
 def resolved_yaml(sc: Scenario) -> str:
     """The scenario as run (overlays applied, defaults filled), as YAML."""
-    data = sc.model_dump(mode="json", by_alias=True, exclude_none=True)
-    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+    return yaml.safe_dump(scenario_data(sc), sort_keys=False, allow_unicode=True)
 
 
 def content_hash(text: str) -> str:
@@ -95,16 +94,12 @@ def manifest(run: RunResult, resolved: str) -> dict:
 def write_run(
     run: RunResult, out: str | os.PathLike, force: bool = False, report: bool = True
 ) -> Path:
-    """Write every table, the resolved scenario and the manifest (and, with ``report``, the
-    plots and report.html); return the folder."""
+    """Write the results folder of a run atomically: every table, the resolved scenario, the
+    verdict and the manifest (and, with ``report``, the plots and report.html); an existing
+    folder is replaced only with ``force``. Return the folder."""
     out = Path(out)
     check_writable(out, force)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
-    umask = os.umask(0)
-    os.umask(umask)
-    tmp.chmod(0o777 & ~umask)  # mkdtemp makes it private; results are an ordinary folder
-    try:
+    with atomic_folder(out, force) as tmp:
         resolved = resolved_yaml(run.scenario)
         parquet = _has_pyarrow()
         for name in TABLES:
@@ -118,44 +113,7 @@ def write_run(
             json.dumps(manifest(run, resolved), indent=2) + "\n", encoding="utf-8"
         )
         if report:
-            render_folder(tmp)
-        _swap_into_place(tmp, out, force)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+            from .render import render
+
+            render(tmp)
     return out
-
-
-def render_folder(folder: Path) -> None:
-    """Draw the plots and the HTML report of a results folder from its tables."""
-    try:
-        from .render import render
-    except ImportError:  # the plotting layer is optional at this stage
-        return
-    render(folder)
-
-
-def _swap_into_place(tmp: Path, out: Path, force: bool) -> None:
-    if out.exists():
-        if not force:
-            raise UsageError(f"results folder '{out}' appeared during the run; nothing replaced")
-        old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
-        old.rmdir()
-        out.rename(old)
-        tmp.rename(out)
-        shutil.rmtree(old, ignore_errors=True)
-    else:
-        tmp.rename(out)
-
-
-def write_table_atomic(df, path: Path) -> None:
-    """Write one CSV via a temporary file and rename."""
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    os.close(fd)
-    try:
-        df.to_csv(tmp, index=False)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

@@ -17,17 +17,20 @@ import warnings
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .plots import WIDTH, _style, mpl_text, new_figure, place_labels, placeholder
+from ..scenario.schema import Scheduled
+from .plots import place_labels, placeholder
+from .style import WIDTH, mpl_text, new_figure, plot_style
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-    from .render import ResultsData
+    from ..scenario.schema import Leg, Scenario
+    from .loading import ResultsData
 
 LAND_FILE = Path(__file__).with_name("data") / "land_110m.json"
 LAND_COLOR, LAND_EDGE, SEA_COLOR = "#e6e2d6", "#cfc9b8", "#eef4f9"
@@ -147,27 +150,25 @@ class Targets:
     random_legs: frozenset[str]
 
 
-def disruption_targets(scenario: dict[str, Any]) -> Targets:
+def disruption_targets(scenario: Scenario) -> Targets:
     """Resolve every disruption's target (node, leg, country, tag or mode) to nodes and legs."""
-    nodes = scenario.get("nodes") or {}
-    legs = scenario.get("legs") or {}
+    nodes, legs = scenario.nodes, scenario.legs
     hit = {"scheduled": (set(), set()), "random": (set(), set())}
-    for d in (scenario.get("disruptions") or {}).values():
-        d = d or {}
-        kind = "scheduled" if (d.get("timing") or {}).get("kind") == "scheduled" else "random"
-        t = d.get("target") or {}
+    for d in scenario.disruptions.values():
+        kind = "scheduled" if isinstance(d.timing, Scheduled) else "random"
+        t = d.target
         ns, ls = hit[kind]
-        if t.get("node") is not None:
-            ns.add(str(t["node"]))
-        if t.get("leg") is not None:
-            ls.add(str(t["leg"]))
-        if t.get("country") is not None:
-            c = str(t["country"]).upper()
-            ns.update(k for k, n in nodes.items() if str((n or {}).get("country", "")).upper() == c)
-        if t.get("tag") is not None:
-            ns.update(k for k, n in nodes.items() if t["tag"] in ((n or {}).get("tags") or ()))
-        if t.get("mode") is not None:
-            ls.update(k for k, leg in legs.items() if (leg or {}).get("mode") == t["mode"])
+        if t.node is not None:
+            ns.add(t.node)
+        if t.leg is not None:
+            ls.add(t.leg)
+        if t.country is not None:
+            c = t.country.upper()
+            ns.update(k for k, n in nodes.items() if n.country.upper() == c)
+        if t.tag is not None:
+            ns.update(k for k, n in nodes.items() if t.tag in n.tags)
+        if t.mode is not None:
+            ls.update(k for k, leg in legs.items() if leg.mode == t.mode)
     return Targets(
         frozenset(hit["scheduled"][0]),
         frozenset(hit["scheduled"][1]),
@@ -179,15 +180,13 @@ def disruption_targets(scenario: dict[str, Any]) -> Targets:
 # --------------------------------------------------------------------------- the map
 
 
-def _coords(scenario: dict[str, Any]) -> tuple[dict[str, tuple[float, float]], list[str]]:
+def _coords(scenario: Scenario) -> tuple[dict[str, tuple[float, float]], list[str]]:
     placed, missing = {}, []
-    for nid, n in (scenario.get("nodes") or {}).items():
-        n = n or {}
-        lat, lon = n.get("lat"), n.get("lon")
-        if lat is None or lon is None:
-            missing.append(str(nid))
+    for nid, n in scenario.nodes.items():
+        if n.lat is None or n.lon is None:
+            missing.append(nid)
         else:
-            placed[str(nid)] = (float(lon), float(lat))
+            placed[nid] = (float(n.lon), float(n.lat))
     return placed, missing
 
 
@@ -251,17 +250,17 @@ def _flow_shares(data: ResultsData, policy: str) -> dict[str, float] | None:
 def route_map(data: ResultsData) -> Figure:
     """One map panel per policy (see the module docstring)."""
     sc = data.scenario
-    placed, missing = _coords(sc)
+    placed, missing = _coords(sc) if sc is not None else ({}, [])
     if not placed:
         msg = "no node has coordinates (add lat and lon to the nodes to draw the route map)"
-        return placeholder("Route map", msg)
-    legs = {str(k): (v or {}) for k, v in (sc.get("legs") or {}).items()}
+        return placeholder("Route map", data.scenario_note or msg)
+    legs = sc.legs
     paths: dict[str, tuple[list[np.ndarray], str]] = {}
     for lid, leg in legs.items():
-        a, b = placed.get(str(leg.get("from"))), placed.get(str(leg.get("to")))
+        a, b = placed.get(leg.from_node), placed.get(leg.to_node)
         if a is None or b is None:
             continue
-        path, how = leg_path(str(leg.get("mode", "road")), a, b)
+        path, how = leg_path(str(leg.mode), a, b)
         paths[lid] = (split_antimeridian(path), how)
     pts = np.array(list(placed.values()), dtype=float)
     all_pts = np.vstack([pts, *[p for ps, _ in paths.values() for p in ps]]) if paths else pts
@@ -283,7 +282,7 @@ def route_map(data: ResultsData) -> Figure:
     if (
         "great circle" in hows
         and not has_searoute()
-        and any(str(leg.get("mode")) == "sea" for leg in legs.values())
+        and any(leg.mode == "sea" for leg in legs.values())
     ):
         notes.append("Sea legs drawn as great circles (install diversim[maps] for sea lanes).")
     notes.append(
@@ -293,7 +292,7 @@ def route_map(data: ResultsData) -> Figure:
     note = "\n".join(textwrap.wrap(" ".join(notes), 150))
     legend_cols = 4
     footer_h = 0.24 * math.ceil(len(handles) / legend_cols) + 0.15 * (note.count("\n") + 1) + 0.25
-    with _style():
+    with plot_style():
         fig = new_figure(WIDTH, nrows * (panel_h + 0.35) + 0.5 + footer_h)
         gs = fig.add_gridspec(nrows + 1, ncols, height_ratios=[panel_h + 0.35] * nrows + [footer_h])
         axes = np.array([[fig.add_subplot(gs[r, c]) for c in range(ncols)] for r in range(nrows)])
@@ -343,15 +342,16 @@ def route_map(data: ResultsData) -> Figure:
     return fig
 
 
-def _panel(ax: Axes, data: ResultsData, policy: str, placed, legs, paths, targets) -> list:
+def _panel(
+    ax: Axes, data: ResultsData, policy: str, placed, legs: dict[str, Leg], paths, targets
+) -> list:
     """Draw one policy's map; return the node labels for :func:`place_labels`."""
     from matplotlib import patheffects as pe
 
     _draw_land(ax)
     shares = _flow_shares(data, policy)
     for lid, (parts, _how) in paths.items():
-        mode = str(legs[lid].get("mode", "road"))
-        color = MODE_COLORS.get(mode, "0.3")
+        color = MODE_COLORS.get(str(legs[lid].mode), "0.3")
         share = 1.0 if shares is None else shares.get(lid, 0.0)
         used = share > 0
         width = 0.7 + 4.3 * share if used else 0.8
@@ -378,9 +378,9 @@ def _panel(ax: Axes, data: ResultsData, policy: str, placed, legs, paths, target
                 zorder=2,
                 gid=f"leg:{lid}",
             )
-    nodes = data.scenario.get("nodes") or {}
+    nodes = data.scenario.nodes
     for nid, (lon, lat) in placed.items():
-        kind = str((nodes.get(nid) or {}).get("kind", "site"))
+        kind = str(nodes[nid].kind)
         marker, size, face = KIND_STYLE.get(kind, ("o", 40, "0.3"))
         if nid in targets.scheduled_nodes or nid in targets.random_nodes:
             ring = SCHEDULED_COLOR if nid in targets.scheduled_nodes else RANDOM_COLOR
@@ -434,7 +434,7 @@ def _legend_entries(sc, placed, legs, paths, targets, no_flows: bool) -> tuple[l
     from matplotlib.lines import Line2D
 
     handles, labels = [], []
-    modes = list(dict.fromkeys(str(legs[k].get("mode", "road")) for k in paths))
+    modes = list(dict.fromkeys(str(legs[k].mode) for k in paths))
     for m in modes:
         handles.append(Line2D([], [], color=MODE_COLORS.get(m, "0.3"), lw=2.5))
         labels.append(f"{m} leg")
@@ -444,9 +444,7 @@ def _legend_entries(sc, placed, legs, paths, targets, no_flows: bool) -> tuple[l
             Line2D([], [], color="0.3", lw=0.8, ls=(0, (2, 2))),
         ]
         labels += ["width ∝ policy's flow (widest = busiest leg)", "unused by the policy"]
-    kinds = list(
-        dict.fromkeys(str((sc.get("nodes") or {}).get(n, {}).get("kind", "site")) for n in placed)
-    )
+    kinds = list(dict.fromkeys(str(sc.nodes[n].kind) for n in placed))
     for k in kinds:
         marker, size, face = KIND_STYLE.get(k, ("o", 40, "0.3"))
         handles.append(

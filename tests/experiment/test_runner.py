@@ -13,8 +13,12 @@ from simulator import scenario_from_dict
 
 
 def test_summary_is_byte_identical_with_one_and_two_workers(tiny, tmp_path):
-    a = simulator.run(tiny, replications=6, jobs=1).write(tmp_path / "a", report=False)
-    b = simulator.run(tiny, replications=6, jobs=2).write(tmp_path / "b", report=False)
+    a = simulator.write_run(
+        simulator.run(tiny, replications=6, jobs=1), tmp_path / "a", report=False
+    )
+    b = simulator.write_run(
+        simulator.run(tiny, replications=6, jobs=2), tmp_path / "b", report=False
+    )
     for name in ("summary.csv", "replications.csv", "episodes.csv", "paired.csv", "timeseries.csv"):
         assert (a / name).read_bytes() == (b / name).read_bytes(), name
 

@@ -33,7 +33,7 @@ def test_per_site_figures_add_up_to_the_totals(tiny_data, tmp_path):
     tot = res.replications.set_index(["policy", "replication"])["unmet_demand"]
     assert (by_rep - tot.loc[by_rep.index]).abs().max() == pytest.approx(0)
     assert {"site:dc", "site:dc2"} <= set(res.summary["scope"])
-    folder = res.write(tmp_path / "r", report=False)
+    folder = simulator.write_run(res, tmp_path / "r", report=False)
     assert (folder / "sites.csv").read_text().count("\n") == len(sites) + 1
 
 
@@ -44,7 +44,7 @@ def test_one_site_has_no_site_scopes(tiny):
 
 def test_report_with_two_sites_lists_only_disruptions_as_disruptions(tiny_data, tmp_path):
     sc = scenario_from_dict(two_sites(tiny_data))
-    folder = simulator.run(sc, replications=2, jobs=1).write(tmp_path / "r")
+    folder = simulator.write_run(simulator.run(sc, replications=2, jobs=1), tmp_path / "r")
     html = (folder / "report.html").read_text()
     assert "suez_block" in html
     assert "<b>site:dc</b>" not in html

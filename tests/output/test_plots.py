@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from simulator.analysis.pareto import non_dominated
 from simulator.output import plots
-from simulator.output.render import PALETTE, figure_bytes, policy_colors
+from simulator.output.style import PALETTE, figure_bytes, mpl_text, policy_colors
 
 
 def _lines_with_gid(fig, gid: str) -> list:
@@ -77,11 +78,6 @@ def test_paired_plot_leaves_out_the_baseline(data, names):
     assert gids.count(names["policy"]) == len(plots.PAIRED_PANELS)
 
 
-def test_non_dominated():
-    pts = {"cheap": (1.0, 80.0), "good": (2.0, 99.0), "worse": (2.5, 95.0), "tie": (2.0, 99.0)}
-    assert plots.non_dominated(pts) == ["cheap", "good", "tie"]
-
-
 def test_cost_vs_resilience_rings_the_non_dominated_policies(data):
     fig = plots.cost_vs_resilience(data)
     ring = next(a for a in fig.findobj() if a.get_gid() == "non-dominated")
@@ -90,9 +86,9 @@ def test_cost_vs_resilience_rings_the_non_dominated_policies(data):
     for p in data.policies:
         r = rows[rows["policy"] == p].set_index("figure")
         pts[p] = (r.loc["cost_per_unit", "mean"], 100 * r.loc["fill_rate", "mean"])
-    assert len(ring.get_offsets()) == len(plots.non_dominated(pts))
+    assert len(ring.get_offsets()) == len(non_dominated(pts))
     texts = {t.get_text() for t in fig.axes[0].texts}
-    assert {plots.mpl_text(p) for p in data.policies} <= texts
+    assert {mpl_text(p) for p in data.policies} <= texts
 
 
 def test_performance_loss_has_a_box_per_disruption_and_policy(data):
@@ -106,7 +102,7 @@ def test_performance_loss_has_a_box_per_disruption_and_policy(data):
 
 def test_dollar_signs_are_literal_not_mathtext(data):
     """The policy '$1$' would be parsed as mathtext if not escaped."""
-    assert plots.mpl_text("a $1$ b") == r"a \$1\$ b"
+    assert mpl_text("a $1$ b") == r"a \$1\$ b"
     fig = plots.cost_vs_resilience(data)
     assert figure_bytes(fig, "png")[:4] == b"\x89PNG"
 

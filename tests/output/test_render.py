@@ -1,4 +1,4 @@
-"""End to end: a real run written with ``RunResult.write`` gets every plot (PNG and SVG, of the
+"""End to end: a real run written with ``write_run`` gets every plot (PNG and SVG, of the
 right size) and report.html, written atomically."""
 
 from __future__ import annotations
@@ -8,7 +8,8 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from simulator.output.render import DPI, _plot_makers
+from simulator.output.render import _plot_makers
+from simulator.output.style import DPI
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 STEMS = [stem for stem, _, _ in _plot_makers()]

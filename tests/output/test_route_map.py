@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from simulator.output import route_map as rm
-from simulator.output.render import figure_bytes
+from simulator.output.style import figure_bytes, mpl_text
 
 
 @pytest.fixture
@@ -52,7 +52,7 @@ def test_map_renders_offline_with_one_panel_per_policy(data, names, no_network):
     panels = [ax for ax in fig.axes if ax.get_title(loc="left")]
     assert [ax.get_title(loc="left") for ax in panels] == [
         "single (baseline)",
-        rm.mpl_text(names["policy"]),
+        mpl_text(names["policy"]),
         "backup",
     ]
     assert all(any(c.get_gid() == "land" for c in ax.collections) for ax in panels)
@@ -128,20 +128,45 @@ def test_great_circle_and_antimeridian():
 
 
 def test_disruption_targets_resolve_country_tag_mode():
-    sc = {
-        "nodes": {
-            "a": {"country": "CN", "tags": ["x"]},
-            "b": {"country": "VN"},
-            "c": {"country": "cn"},
-        },
-        "legs": {"l1": {"mode": "sea"}, "l2": {"mode": "road"}},
-        "disruptions": {
-            "d1": {"target": {"country": "CN"}, "timing": {"kind": "scheduled"}},
-            "d2": {"target": {"mode": "sea"}, "timing": {"kind": "scheduled"}},
-            "d3": {"target": {"tag": "x"}, "timing": {"kind": "random"}},
-            "d4": {"target": {"node": "b"}, "timing": {"kind": "random"}},
-        },
-    }
+    from simulator import scenario_from_dict
+
+    def node(kind: str, country: str, **kw) -> dict:
+        return {"kind": kind, "country": country, **kw}
+
+    def disruption(target: dict, kind: str) -> dict:
+        if kind == "scheduled":
+            timing = {"kind": "scheduled", "start_day": 10, "duration_days": 5}
+        else:
+            timing = {"kind": "random", "mttf_days": 50, "duration_days": 5}
+        return {"target": target, "timing": timing, "effect": {"closed": True}}
+
+    sc = scenario_from_dict(
+        {
+            "name": "targets",
+            "nodes": {
+                "a": node("supplier", "CN", tags=["x"]),
+                "b": node("port", "VN"),
+                "c": node("port", "cn"),
+                "dc": node(
+                    "site",
+                    "NL",
+                    demand={"kind": "poisson", "rate_per_day": 1},
+                    inventory={"kind": "base_stock", "order_up_to": 5},
+                ),
+            },
+            "legs": {
+                "l1": {"from": "a", "to": "b", "mode": "sea", "transit_days": 1},
+                "l2": {"from": "b", "to": "dc", "mode": "road", "transit_days": 1},
+            },
+            "sourcing": {"only": {"kind": "single", "supplier": "a"}},
+            "disruptions": {
+                "d1": disruption({"country": "CN"}, "scheduled"),
+                "d2": disruption({"mode": "sea"}, "scheduled"),
+                "d3": disruption({"tag": "x"}, "random"),
+                "d4": disruption({"node": "b"}, "random"),
+            },
+        }
+    )
     t = rm.disruption_targets(sc)
     assert t.scheduled_nodes == {"a", "c"} and t.scheduled_legs == {"l1"}
     assert t.random_nodes == {"b"}  # 'a' is already marked as scheduled
@@ -151,10 +176,10 @@ def test_disruption_targets_resolve_country_tag_mode():
 def test_no_coordinates_at_all_gives_a_placeholder(data):
     import dataclasses
 
-    sc = json.loads(json.dumps(data.scenario))
-    for n in sc["nodes"].values():
-        n.pop("lat", None)
-        n.pop("lon", None)
+    nodes = {
+        k: n.model_copy(update={"lat": None, "lon": None}) for k, n in data.scenario.nodes.items()
+    }
+    sc = data.scenario.model_copy(update={"nodes": nodes})
     fig = rm.route_map(dataclasses.replace(data, scenario=sc))
     texts = [t.get_text() for ax in fig.axes for t in ax.texts]
     assert any("no node has coordinates" in t for t in texts)

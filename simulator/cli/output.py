@@ -1,5 +1,5 @@
-"""CLI verbs of the output layer: ``plot`` (re-draw the plots of a results folder) and
-``report`` (re-build its report.html)."""
+"""``diversim plot`` (re-draw the plots of a results folder) and ``diversim report`` (re-build
+its report.html)."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ def add_commands(sub) -> None:
 
 
 def cmd_plot(args: argparse.Namespace) -> int:
-    from .render import plot_folder
+    from ..output.render import plot_folder
 
     written = plot_folder(args.folder)
     print(f"written: {len(written)} files in {args.folder / 'plots'}/")
@@ -28,7 +28,7 @@ def cmd_plot(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from .render import report_folder
+    from ..output.render import report_folder
 
     print(f"written: {report_folder(args.folder)}")
     return 0

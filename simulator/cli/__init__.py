@@ -1,0 +1,55 @@
+"""The ``diversim`` command line: every verb, wired from the layers below.
+
+One module per group of verbs: :mod:`.validate` (validate, schema), :mod:`.run` (run, compare),
+:mod:`.sweep` (sweep) and :mod:`.output` (plot, report). The CLI is where a run's tables meet
+the results folder: experiment returns tables, output writes and draws them.
+
+Bad input prints one line per problem (file, line, field path, what is wrong, the fix) and exits
+with status 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from .. import __version__
+from ..errors import ScenarioError, UsageError
+from . import output, run, sweep, validate
+from .exits import EXIT_BAD_INPUT, EXIT_INTERRUPTED
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="diversim",
+        description="Supply-chain diversification simulator: disruptions, sourcing policies, "
+        "resilience and cost, compared on common random numbers.",
+    )
+    parser.add_argument("--version", action="version", version=f"diversim {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+    for verbs in (validate, run, sweep, output):
+        verbs.add_commands(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except ScenarioError as exc:
+        for p in exc.problems:
+            print(f"error: {p}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except UsageError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

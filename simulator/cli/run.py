@@ -1,0 +1,152 @@
+"""``diversim run`` (simulate, then write the results folder) and ``diversim compare``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from ..errors import UsageError
+from .exits import EXIT_INTERRUPTED
+
+
+def add_commands(sub) -> None:
+    p = sub.add_parser(
+        "run",
+        help="run every policy of a scenario on common random numbers and write a results folder",
+    )
+    p.add_argument("scenario", metavar="SCENARIO.yaml")
+    p.add_argument(
+        "--replications", "-n", type=int, help="replications per policy (default: the scenario's)"
+    )
+    p.add_argument("--seed", type=int, help="root seed (default: the scenario's)")
+    p.add_argument("--out", type=Path, help="results folder (default: results/<scenario name>)")
+    p.add_argument("--jobs", "-j", type=int, help="worker processes (default: all cores)")
+    p.add_argument(
+        "--policy",
+        action="append",
+        metavar="P",
+        help="run only this policy (repeatable; default: all)",
+    )
+    p.add_argument(
+        "--target-halfwidth",
+        type=float,
+        metavar="H",
+        help="add replications until the 95%% CI of the fill rate is ±H (fraction)",
+    )
+    p.add_argument(
+        "--max-replications",
+        type=int,
+        default=1000,
+        help="cap for --target-halfwidth (default 1000)",
+    )
+    p.add_argument(
+        "--set",
+        action="append",
+        metavar="PATH=VALUE",
+        help="override one scenario field for this run (repeatable), e.g. --set horizon_days=365",
+    )
+    p.add_argument("--force", action="store_true", help="replace an existing results folder")
+    p.add_argument("--no-report", action="store_true", help="skip plots and the HTML report")
+    p.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
+    p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser("compare", help="side-by-side table of two or more results folders")
+    p.add_argument("folders", nargs="+", type=Path, metavar="DIR")
+    p.add_argument("--out", type=Path, help="folder for comparison.csv (default: results/compare)")
+    p.add_argument(
+        "--figure",
+        action="append",
+        metavar="F",
+        help="figures to compare (default: headline figures)",
+    )
+    p.set_defaults(func=cmd_compare)
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from ..experiment.runner import run
+    from ..output.results_folder import check_writable, write_run
+    from ..scenario import load_scenario
+
+    sc = load_scenario(args.scenario)
+    if args.set:
+        sc = apply_overrides(sc, args.set)
+    out = args.out or Path("results") / sc.name
+    check_writable(out, args.force)
+    n = args.replications or sc.replications
+    print(
+        f"running '{sc.name}': {len(args.policy or sc.sourcing)} policies × {n} replications "
+        f"({sc.horizon_days} days each)",
+        file=sys.stderr,
+    )
+    try:
+        result = run(
+            sc,
+            replications=args.replications,
+            seed=args.seed,
+            jobs=args.jobs,
+            policies=args.policy,
+            progress=not args.quiet,
+            target_halfwidth=args.target_halfwidth,
+            max_replications=args.max_replications,
+        )
+        folder = write_run(result, out, force=args.force, report=not args.no_report)
+    except KeyboardInterrupt:
+        print(f"interrupted: no results written ('{out}' left as it was)", file=sys.stderr)
+        raise SystemExit(EXIT_INTERRUPTED) from None
+    for line in result.verdict():
+        print(line)
+    print(f"results: {folder}/ ({result.n_replications} replications, {result.wall_seconds:.1f} s)")
+    return 0
+
+
+def apply_overrides(sc, options: list[str]):
+    """Apply ``--set PATH=VALUE`` options (validated like a scenario file)."""
+    from ..experiment.designs import parse_value
+    from ..experiment.parameters import apply_parameters
+
+    values = {}
+    for opt in options:
+        if "=" not in opt:
+            raise UsageError(f"--set '{opt}': write PATH=VALUE, e.g. --set horizon_days=365")
+        path, value = opt.split("=", 1)
+        values[path.strip()] = parse_value(value)
+    return apply_parameters(sc, values, label="--set")
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+    from ..analysis.figures import HEADLINE_FIGURES
+    from ..output.files import write_atomic
+    from ..output.loading import load_summaries
+    from ..output.render import write_comparison_plots
+
+    if len(args.folders) < 2:
+        raise UsageError("compare needs two or more results folders")
+    allf = load_summaries(args.folders)
+    figures = args.figure or HEADLINE_FIGURES
+    unknown = [f for f in figures if f not in set(allf["figure"])]
+    if unknown:
+        raise UsageError(f"--figure: unknown figure(s) {', '.join(unknown)}")
+    allf = allf[allf["figure"].isin(figures)]
+    allf["value"] = allf.apply(
+        lambda r: f"{r['mean']:.4g} [{r['ci_low']:.4g}, {r['ci_high']:.4g}]", axis=1
+    )
+    table = allf.pivot_table(
+        index=["figure", "policy"], columns="run", values="value", aggfunc="first", sort=False
+    )
+    with pd.option_context(
+        "display.width", 200, "display.max_columns", 20, "display.max_colwidth", 40
+    ):
+        print(table.to_string())
+    out = args.out or Path("results") / "compare"
+    out.mkdir(parents=True, exist_ok=True)
+    write_atomic(
+        out / "comparison.csv",
+        allf[["run", "policy", "figure", "n", "mean", "sd", "se", "ci_low", "ci_high"]],
+    )
+    print(f"written: {out / 'comparison.csv'}")
+    for path in write_comparison_plots(allf, figures, out):
+        print(f"written: {path}")
+    return 0

@@ -1,0 +1,51 @@
+"""``diversim validate`` (check scenario files) and ``diversim schema`` (their JSON Schema)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from ..errors import ScenarioError
+from .exits import EXIT_BAD_INPUT, EXIT_OK
+
+
+def add_commands(sub) -> None:
+    p = sub.add_parser("validate", help="check scenario files and report every problem")
+    p.add_argument("files", nargs="+", metavar="SCENARIO.yaml")
+    p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("schema", help="print the JSON Schema of scenario files")
+    p.set_defaults(func=cmd_schema)
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from ..scenario import load_scenario
+
+    failed = 0
+    for path in args.files:
+        try:
+            sc = load_scenario(path)
+        except ScenarioError as exc:
+            failed += 1
+            for p in exc.problems:
+                print(f"error: {p}", file=sys.stderr)
+            continue
+        print(
+            f"ok: {path}: scenario '{sc.name}', {len(sc.nodes)} nodes, {len(sc.legs)} legs, "
+            f"{len(sc.sourcing)} policies, {len(sc.disruptions)} disruptions"
+        )
+    if failed:
+        print(f"{failed} of {len(args.files)} file(s) have problems", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    return EXIT_OK
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    from ..scenario.schema import Scenario
+
+    schema = Scenario.model_json_schema(by_alias=True)
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "diversim scenario"
+    print(json.dumps(schema, indent=2))
+    return EXIT_OK

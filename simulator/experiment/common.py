@@ -1,0 +1,39 @@
+"""What a run and a sweep share: choosing the policies and the progress bar."""
+
+from __future__ import annotations
+
+import difflib
+import sys
+
+from ..errors import UsageError
+from ..scenario.schema import Scenario
+
+
+def check_policies(sc: Scenario, policies: list[str] | None) -> list[str]:
+    """The policies to run, in the order given (default: all, in the scenario's order); an
+    unknown name is a UsageError with a did-you-mean."""
+    if not policies:
+        return list(sc.sourcing)
+    for p in policies:
+        if p not in sc.sourcing:
+            close = difflib.get_close_matches(p, list(sc.sourcing), n=1)
+            hint = f" — did you mean '{close[0]}'?" if close else ""
+            raise UsageError(
+                f"--policy: unknown policy '{p}'{hint} (the scenario has: {', '.join(sc.sourcing)})"
+            )
+    return list(dict.fromkeys(policies))
+
+
+def progress_bar(total: int, enabled: bool, desc: str):
+    """A tqdm bar of ``total`` tasks on stderr (a silent one when not ``enabled``)."""
+    from tqdm import tqdm
+
+    return tqdm(
+        total=total,
+        disable=not enabled,
+        desc=desc,
+        unit="rep",
+        file=sys.stderr,
+        dynamic_ncols=True,
+        leave=False,
+    )

@@ -1,0 +1,76 @@
+"""Atomic writes: every file goes through a temporary file and a rename, a results folder through
+a temporary folder renamed into place, so an interruption never leaves anything half-written.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..errors import UsageError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def write_atomic(path: str | os.PathLike, content: bytes | str | pd.DataFrame) -> Path:
+    """Write bytes, text (UTF-8) or a table (CSV, no index) to ``path`` through a temporary file
+    in the same folder and a rename; the file gets the usual permissions (umask), not mkstemp's
+    0600. Return the path."""
+    path = Path(path)
+    if isinstance(content, str):
+        data = content.encode("utf-8")
+    elif isinstance(content, bytes):
+        data = content
+    else:
+        data = content.to_csv(index=False).encode("utf-8")
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.chmod(tmp, 0o666 & ~_umask())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+@contextmanager
+def atomic_folder(out: Path, force: bool) -> Iterator[Path]:
+    """Yield a hidden temporary folder beside ``out`` to fill; when the block ends it is renamed
+    to ``out`` (replacing an existing ``out`` only with ``force``, and only then); when the block
+    fails or is interrupted it is removed and ``out`` is left as it was."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
+    tmp.chmod(0o777 & ~_umask())  # mkdtemp makes it private; results are an ordinary folder
+    try:
+        yield tmp
+        _swap_into_place(tmp, out, force)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+def _swap_into_place(tmp: Path, out: Path, force: bool) -> None:
+    if out.exists():
+        if not force:
+            raise UsageError(f"results folder '{out}' appeared during the run; nothing replaced")
+        old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
+        old.rmdir()
+        out.rename(old)
+        tmp.rename(out)
+        shutil.rmtree(old, ignore_errors=True)
+    else:
+        tmp.rename(out)
