@@ -495,7 +495,10 @@ class ReplicationModel:
             leg_units=self.leg_units,
             events=events,
             warnings=self.warnings,
-            in_flight=[(sh.dispatched_at, sh.qty) for sh in self.transport.in_transit],
+            in_flight=[
+                (sh.dispatched_at, sh.qty)
+                for sh in sorted(self.transport.in_transit, key=lambda sh: sh.id)
+            ],
         )
 
 

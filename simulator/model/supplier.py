@@ -160,7 +160,7 @@ class SupplierRuntime:
         """Destroy ``fraction`` (rounded down) of every order made here and not yet shipped (in
         its lead time or waiting to ship); return the units destroyed."""
         total = 0
-        for order in self.in_lead_time:
+        for order in sorted(self.in_lead_time, key=lambda o: o.id):  # a set: fix the order
             gone = int(order.qty * fraction + 1e-9)
             if gone:
                 order.qty -= gone

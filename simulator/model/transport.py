@@ -326,7 +326,7 @@ class Transport:
     def destroy_at(self, nid: str, fraction: float) -> int:
         """Destroy ``fraction`` of every shipment held at node ``nid``; return units destroyed."""
         total = 0
-        for sh in self.held[nid]:
+        for sh in sorted(self.held[nid], key=lambda s: s.id):  # sets: fix the order
             gone = int(sh.qty * fraction + 1e-9)
             sh.qty -= gone
             total += gone
