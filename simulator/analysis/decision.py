@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from ..scenario.schema import DecisionObjective, DecisionRule, Scenario
+from .figures import figure_range
 from .metrics import PER_UNIT_PARTS
 from .statistics import t_interval, wilson
 
@@ -39,9 +40,16 @@ OBJECTIVE_FIGURE = {
 }
 
 
-def _interval(values: np.ndarray) -> dict[str, float]:
+def _interval(values: np.ndarray, figure: str) -> dict[str, float]:
+    """Mean and 95% interval, clipped to the figure's possible range."""
     s = t_interval(values)
-    return {"mean": s["mean"], "ci_low": s["ci_low"], "ci_high": s["ci_high"], "n": s["n"]}
+    lo, hi = figure_range(figure)
+    return {
+        "mean": s["mean"],
+        "ci_low": max(s["ci_low"], lo),
+        "ci_high": min(s["ci_high"], hi),
+        "n": s["n"],
+    }
 
 
 def decision_table(
@@ -63,11 +71,11 @@ def decision_table(
                 continue
             if fig not in g:
                 continue
-            s = _interval(g[fig].to_numpy(float))
+            s = _interval(g[fig].to_numpy(float), fig)
             row[fig], row[f"{fig}_low"], row[f"{fig}_high"] = s["mean"], s["ci_low"], s["ci_high"]
         ep = episodes[episodes["policy"] == policy] if not episodes.empty else episodes
         if len(ep):
-            s = _interval(ep["fill_rate_during"].to_numpy(float))
+            s = _interval(ep["fill_rate_during"].to_numpy(float), "fill_rate_during")
             row["fill_rate_during"] = s["mean"]
             row["fill_rate_during_low"], row["fill_rate_during_high"] = s["ci_low"], s["ci_high"]
             k, n = float(ep["shortage"].sum()), len(ep)
@@ -162,7 +170,7 @@ def decision_warnings(
     means = replications.groupby("policy", sort=False).mean(numeric_only=True)
     # Hidden concentration: diversified by country on paper, one strait in practice.
     for p in policies:
-        if p not in means.index:
+        if p not in means.index or p not in scenario.sourcing:
             continue
         hhi_c, exp = means.loc[p, "hhi_country"], means.loc[p, "chokepoint_exposure"]
         if hhi_c <= 0.6 and exp >= 0.8:
@@ -177,15 +185,15 @@ def decision_warnings(
         eligible = means[means["fill_rate"] >= rule.min_fill_rate - 1e-12].index
         alt = without.reindex(eligible).dropna()
         if len(alt) and str(alt.idxmin()) != recommendation.policy:
-            share = (
-                means.loc[recommendation.policy, "cost_per_unit_shortage"]
-                / means.loc[recommendation.policy, "cost_per_unit"]
-            )
+            other = str(alt.idxmin())
+            pen = means.loc[other, "cost_per_unit_shortage"]
+            share = pen / means.loc[other, "cost_per_unit"]
             out.append(
-                f"the shortage penalty decides the ranking: without it {alt.idxmin()} would be "
-                f"cheapest ({share:.0%} of {recommendation.policy}'s cost per unit is penalty)"
+                f"the shortage penalty decides the ranking: without it {other} would be "
+                f"cheapest instead of {recommendation.policy} (its shortage penalty is "
+                f"{pen:,.2f} per unit, {share:.0%} of its cost per unit)"
             )
-    out += stock_warnings(scenario, policies)
+    out += stock_warnings(scenario, [p for p in policies if p in scenario.sourcing])
     return out
 
 

@@ -6,6 +6,7 @@ Pure data: the lists name columns of the tables (``replications.csv``, ``episode
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -21,23 +22,41 @@ REPLICATION_FIGURES = [
     "stockout_any",
     "cost_purchase",
     "cost_transport",
+    "cost_transport_fixed",
+    "cost_ordering",
+    "cost_pipeline",
     "cost_holding",
     "cost_shortage",
     "cost_reservation",
+    "cost_expedite",
     "cost_total",
     "cost_per_unit",
+    "cost_per_unit_purchase",
+    "cost_per_unit_freight",
+    "cost_per_unit_ordering",
+    "cost_per_unit_pipeline",
+    "cost_per_unit_holding",
+    "cost_per_unit_shortage",
+    "cost_per_unit_reservation",
     "landed_cost_per_unit",
     "units_delivered",
+    "units_expedited",
+    "warnings_issued",
+    "false_alarms",
     "hhi_supplier",
     "hhi_country",
     "hhi_chokepoint",
     "chokepoint_exposure",
     "effective_sources",
     "worst_performance_loss",
+    "total_performance_loss",
     "episodes_with_shortage",
 ]
-#: Per disruption episode × site (``episodes.csv``), summarised per disruption.
+#: Per disruption episode × site (``episodes.csv``); summarised per disruption and over all
+#: episodes by :func:`simulator.analysis.episodes.summarize_episodes` (P(shortage), Kaplan–Meier
+#: TTS and TTR given a shortage, loss and the rest over all scored episodes).
 EPISODE_FIGURES = [
+    "shortage",
     "tts_days",
     "tts_censored",
     "ttr_days",
@@ -45,7 +64,42 @@ EPISODE_FIGURES = [
     "performance_loss",
     "unmet_units",
     "nadir",
+    "fill_rate_during",
 ]
+#: The scope of the summary rows over every scored episode of every disruption.
+ALL_EPISODES = "all episodes"
+
+_RATES = (
+    "fill_rate",
+    "cycle_service_level",
+    "stockout_any",
+    "hhi_supplier",
+    "hhi_country",
+    "hhi_chokepoint",
+    "chokepoint_exposure",
+    "nadir",
+    "fill_rate_during",
+    "p_shortage",
+    "shortage",
+)
+#: The range a figure can take: summaries clip their confidence intervals to it (a rate stays
+#: in [0, 1], a count or a cost stays >= 0). Figures not listed are unbounded.
+FIGURE_RANGE: dict[str, tuple[float, float]] = {f: (0.0, 1.0) for f in _RATES}
+
+
+def figure_range(figure: str) -> tuple[float, float]:
+    """(low, high) of a figure's possible values (costs, counts, days and losses are >= 0)."""
+    if figure in FIGURE_RANGE:
+        return FIGURE_RANGE[figure]
+    nonneg = (
+        figure.startswith(("cost_", "units_", "tts_", "ttr_"))
+        or figure.endswith(("_units", "_loss", "_days", "_sales", "_demand", "backorders"))
+        or figure in ("on_hand_avg", "effective_sources", "landed_cost_per_unit")
+        or figure in ("warnings_issued", "false_alarms", "episodes_with_shortage")
+    )
+    return (0.0, math.inf) if nonneg else (-math.inf, math.inf)
+
+
 #: The headline figure: what ``--target-halfwidth`` and the sweep plots are about.
 HEADLINE = "fill_rate"
 #: Summarised per design point × policy in a sweep's ``summary.csv``.
@@ -92,6 +146,7 @@ def replication_row(
         "seed": seed,
         **figures,
         "worst_performance_loss": max(losses) if losses else 0.0,
-        "episodes_with_shortage": float(sum(e["tts_censored"] == 0 for e in episodes)),
+        "total_performance_loss": float(sum(losses)),
+        "episodes_with_shortage": float(sum(e["shortage"] > 0 for e in episodes)),
         "events": events,
     }

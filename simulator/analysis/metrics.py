@@ -138,6 +138,17 @@ def replication_figures(r: ReplicationResult, sc: Scenario) -> dict[str, float]:
     received = float(tot["receipts"][w].sum())
     figures["units_delivered"] = received
     figures.update(per_unit_costs(r, costs, received))
+    lo_w, hi_w = r.warmup_days, r.horizon_days
+    figures["units_expedited"] = float(
+        sum(
+            sh.units_delivered
+            for sh in r.shipments
+            if sh.role == "expedite" and lo_w <= sh.arrived_at < hi_w
+        )
+    )
+    issued = [w for w in r.warnings if lo_w <= w.issued < hi_w]
+    figures["warnings_issued"] = float(len(issued))
+    figures["false_alarms"] = float(sum(w.false_alarm for w in issued))
     by_supplier: Counter = Counter()
     by_country: Counter = Counter()
     by_corridor: Counter = Counter()

@@ -6,6 +6,7 @@ Every summary carries its standard error and a 95% interval, never a bare mean.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
@@ -59,15 +60,27 @@ def wilson(successes: float, n: int, confidence: float = CONFIDENCE) -> tuple[fl
 PROPORTION_FIGURES = frozenset({"stockout_any"})
 
 
-def summarize(reps: pd.DataFrame, figures: list[str], by: str = "policy") -> pd.DataFrame:
+def summarize(
+    reps: pd.DataFrame,
+    figures: list[str],
+    by: str = "policy",
+    ranges: Callable[[str], tuple[float, float]] | None = None,
+) -> pd.DataFrame:
     """Long table: one row per ``by`` value × figure with n, mean, sd, se and 95% CI.
 
-    Proportions (0/1 figures such as ``stockout_any``) get a Wilson interval.
+    Proportions (0/1 figures such as ``stockout_any``) get a Wilson interval. With ``ranges``
+    (figure → (low, high)), intervals are clipped to the figure's possible values and
+    ``clipped`` says where that happened.
     """
     rows = []
     for key, group in reps.groupby(by, sort=False):
         for f in figures:
             s = t_interval(group[f].to_numpy())
+            if ranges is not None:
+                lo, hi = ranges(f)
+                clipped = s["ci_low"] < lo or s["ci_high"] > hi
+                s["ci_low"], s["ci_high"] = max(s["ci_low"], lo), min(s["ci_high"], hi)
+                s["clipped"] = bool(clipped)
             if f in PROPORTION_FIGURES and s["n"] > 0:
                 vals = group[f].to_numpy(dtype=float)
                 vals = vals[np.isfinite(vals)]

@@ -37,7 +37,7 @@ def add_commands(sub) -> None:
     p.add_argument(
         "--max-replications",
         type=int,
-        default=1000,
+        default=None,
         help="cap for --target-halfwidth (default 1000)",
     )
     p.add_argument(
@@ -48,6 +48,12 @@ def add_commands(sub) -> None:
     )
     p.add_argument("--force", action="store_true", help="replace an existing results folder")
     p.add_argument("--no-report", action="store_true", help="skip plots and the HTML report")
+    p.add_argument(
+        "--no-alternatives",
+        action="store_true",
+        help="skip the stock-only alternative (the baseline with more stock, to match the best "
+        "policy's fill rate)",
+    )
     p.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
     p.set_defaults(func=cmd_run)
 
@@ -79,6 +85,9 @@ def cmd_run(args: argparse.Namespace) -> int:
         f"({sc.horizon_days} days each)",
         file=sys.stderr,
     )
+    notes = []
+    if args.max_replications is not None and args.target_halfwidth is None:
+        notes.append("--max-replications is ignored without --target-halfwidth")
     try:
         result = run(
             sc,
@@ -88,16 +97,37 @@ def cmd_run(args: argparse.Namespace) -> int:
             policies=args.policy,
             progress=not args.quiet,
             target_halfwidth=args.target_halfwidth,
-            max_replications=args.max_replications,
+            max_replications=args.max_replications or 1000,
+            alternatives=not args.no_alternatives,
         )
+        result.notes[:0] = notes
         folder = write_run(result, out, force=args.force, report=not args.no_report)
     except KeyboardInterrupt:
         print(f"interrupted: no results written ('{out}' left as it was)", file=sys.stderr)
         raise SystemExit(EXIT_INTERRUPTED) from None
-    for line in result.verdict():
-        print(line)
+    show_run(result)
     print(f"results: {folder}/ ({result.n_replications} replications, {result.wall_seconds:.1f} s)")
     return 0
+
+
+def show_run(result) -> None:
+    """The decision table (a real table), the recommendation, the warnings, then the paired
+    comparisons and the value of early warnings, on the terminal."""
+    from ..experiment.runner import warning_lines
+    from ..output.decision_view import print_decision
+
+    rec = result.recommendation
+    print_decision(
+        result.decision_table(),
+        {"policy": rec.policy, "reason": rec.reason, "meets_target": rec.meets_target},
+        result.warnings(),
+        result.baseline,
+    )
+    for line in result.verdict():
+        if " vs " in line:
+            print(line)
+    for line in warning_lines(result.warning_value):
+        print(line)
 
 
 def apply_overrides(sc, options: list[str]):

@@ -18,6 +18,7 @@ from ..analysis.metrics import (
     site_figures,
     site_totals,
 )
+from ..model.early_warning import WarningUse
 from ..model.replication import run_replication
 from ..network.graph import Network
 from ..scenario.schema import Scenario
@@ -25,9 +26,14 @@ from ..scenario.schema import Scenario
 
 @dataclass(frozen=True)
 class TaskKey:
+    """One task: a policy × replication (× design point); ``variant`` names a reaction to early
+    warnings other than the policy's own (``none``: ignore them, ``true_only``: ignore false
+    alarms), run to price the warnings."""
+
     policy: str
     replication: int
     point: int = 0
+    variant: str = ""
 
 
 @dataclass
@@ -65,8 +71,11 @@ def install(scenarios: dict[int, Scenario]) -> None:
 def simulate(key: TaskKey, seed: int) -> TaskOutput:
     """Run one task in this process (scenario installed by :func:`install`)."""
     sc, network = _WORKER[key.point]
+    use = WarningUse(key.variant) if key.variant else WarningUse.ALL
+    # Every design point draws from the same streams (point 0): common random numbers across the
+    # points of a sweep, a stress test or a buffer search, as well as across policies.
     r = run_replication(
-        sc, key.policy, key.replication, seed=seed, network=network, point=key.point
+        sc, key.policy, key.replication, seed=seed, network=network, point=0, warnings=use
     )
     tot = site_totals(r)
     return TaskOutput(

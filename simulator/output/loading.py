@@ -35,9 +35,21 @@ _TEXT_COLUMNS = {
         "scenario",
         "interval",
         "run",
+        "kind",
+        "matches",
+        "comparison",
     )
 }
-_TABLES = ("summary", "replications", "episodes", "paired", "timeseries", "leg_flows")
+_TABLES = (
+    "summary",
+    "replications",
+    "episodes",
+    "paired",
+    "timeseries",
+    "leg_flows",
+    "decision",
+    "warning_value",
+)
 SCENARIO_FILE = "scenario.resolved.yaml"
 
 
@@ -69,6 +81,8 @@ class ResultsData:
     paired: pd.DataFrame
     timeseries: pd.DataFrame
     leg_flows: pd.DataFrame
+    decision: pd.DataFrame
+    warning_value: pd.DataFrame
     scenario: Scenario | None
     scenario_text: str
     manifest: dict[str, Any]

@@ -475,10 +475,11 @@ def policy_comparison(data: ResultsData) -> Figure:
         _suptitle(fig, data, "Policy comparison (mean, 95% CI)")
         footnote(
             fig,
-            "TTS / TTR: per disruption, from the per-disruption rows of summary.csv "
-            "(every episode × site of every replication). TTS averages the episodes that "
-            "caused a shortage; 'k/N no shortage' counts those that never did (censored); "
-            "'k/N not recovered' counts TTR censored at the horizon.",
+            "TTS / TTR: per disruption, given a shortage: Kaplan–Meier median with its interval "
+            "(no dot: the median is not reached), over every scored episode × site of every "
+            "replication. 'k/N short': episodes that caused a shortage; 'k/N not recovered': of "
+            "those, TTR censored (no lasting recovery seen before the next episode or the "
+            "horizon).",
         )
         _policy_legend(fig, data, pols)
     return fig
@@ -536,9 +537,10 @@ def _smart_formatter():
 def _episode_panel(
     ax: Axes, data: ResultsData, scopes: list[str], pols: list[str], figure: str
 ) -> None:
-    """Rows grouped by disruption, one row per policy; censoring noted at the right edge."""
+    """Rows grouped by disruption, one row per policy: the Kaplan–Meier median given a shortage
+    (``<figure>_median``) with its interval; at the right edge how many scored episodes caused
+    a shortage and how many of those stayed censored."""
     s = data.summary
-    cens = figure.replace("_days", "_censored")
     step = len(pols) + 0.8
     centres, texts = [], []
     for gi, scope in enumerate(scopes):
@@ -547,14 +549,22 @@ def _episode_panel(
         rows = s[s["scope"] == scope]
         for k, p in enumerate(pols):
             y = base + k
-            row = _ci_row(rows, p, figure)
+            row = _ci_row(rows, p, f"{figure}_median")
             _dot_ci(ax, y, row, data.colors[p], gid=f"{scope}:{p}")
-            c = _ci_row(rows, p, cens)
-            if c is not None and c["n"] > 0:
-                total = int(c["n"])
-                k_cens = round(c["mean"] * total)
-                what = "no shortage" if figure == "tts_days" else "not recovered"
-                texts.append((y, f"{k_cens}/{total} {what}" if k_cens else f"n={total}"))
+            scored = _ci_row(rows, p, "p_shortage")
+            if scored is None or not scored["n"] > 0:
+                continue
+            total = int(scored["n"])
+            short = round(scored["mean"] * total)
+            cens = (
+                int(row["censored"])
+                if row is not None and row["censored"] == row["censored"]
+                else 0
+            )
+            if figure == "tts_days":
+                texts.append((y, f"{short}/{total} short"))
+            else:
+                texts.append((y, f"{cens}/{short} not recovered" if cens else f"n={short}"))
         if gi:
             ax.axhline(base - 0.9, color="0.8", lw=0.8)
     ax.set_yticks(centres, labels=[mpl_text(sc) for sc in scopes])
@@ -636,27 +646,65 @@ def paired_differences(data: ResultsData) -> Figure:
 # --------------------------------------------------------------------------- cost vs resilience
 
 
+def _decision_points(data: ResultsData, figure: str) -> dict[str, tuple[dict, dict]]:
+    """(cost row, fill row) per policy and stock-only alternative: from the decision table when
+    the folder has one, else from the summary."""
+    out = {}
+    if not data.decision.empty and figure in data.decision:
+        for _, r in data.decision.iterrows():
+            c = {"mean": r[figure], "ci_low": r[f"{figure}_low"], "ci_high": r[f"{figure}_high"]}
+            f = {
+                "mean": r["fill_rate"],
+                "ci_low": r["fill_rate_low"],
+                "ci_high": r["fill_rate_high"],
+            }
+            if np.isfinite(c["mean"]) and np.isfinite(f["mean"]):
+                out[str(r["policy"])] = (c, f)
+        return out
+    rows = data.summary_rows("replication")
+    for p in data.policies:
+        c, f = _ci_row(rows, p, figure), _ci_row(rows, p, "fill_rate")
+        if c is not None and f is not None:
+            out[p] = (c, f)
+    return out
+
+
+def _merge_coincident(pts: dict[str, tuple[float, float]], tol: float) -> dict[str, list[str]]:
+    """Groups of names whose points coincide (within ``tol`` of the axes' spans): one label each,
+    so identical results never print on top of each other."""
+    groups: dict[str, list[str]] = {}
+    for p, (x, y) in pts.items():
+        for head in groups:
+            hx, hy = pts[head]
+            if abs(hx - x) <= tol[0] and abs(hy - y) <= tol[1]:
+                groups[head].append(p)
+                break
+        else:
+            groups[p] = [p]
+    return groups
+
+
 def cost_vs_resilience(data: ResultsData) -> Figure:
-    """Cost per unit (x) against fill rate (y), 95% CI whiskers both ways; non-dominated
-    policies ringed and joined by the dashed frontier."""
+    """The decision's cost (landed cost or total cost per unit, as the scenario's decision rule
+    says) on x against fill rate on y, 95% CI whiskers both ways; non-dominated points ringed
+    and joined by the dashed frontier; the recommendation starred; stock-only alternatives in
+    grey. Points that coincide share one label."""
     from matplotlib.lines import Line2D
 
-    rows = data.summary_rows("replication")
-    pts, cis = {}, {}
-    for p in data.policies:
-        c, f = _ci_row(rows, p, "cost_per_unit"), _ci_row(rows, p, "fill_rate")
-        if c is None or f is None:
-            continue
-        pts[p] = (float(c["mean"]), 100 * float(f["mean"]))
-        cis[p] = (c, f)
-    if not pts:
+    rule = data.manifest.get("recommendation") or {}
+    figure = rule.get("objective") or "cost_per_unit"
+    recommended = rule.get("policy")
+    found = _decision_points(data, figure)
+    if not found:
         return placeholder("Cost against resilience", "no cost per unit or fill rate")
+    pts = {p: (float(c["mean"]), 100 * float(f["mean"])) for p, (c, f) in found.items()}
+    color = {p: data.colors.get(p, "0.45") for p in pts}
     front = non_dominated(pts)
     with plot_style():
         fig = new_figure(8.8, 5.2)
         ax = fig.add_subplot()
         for p, (x, y) in pts.items():
-            c, f = cis[p]
+            c, f = found[p]
             xerr = [[x - c["ci_low"]], [c["ci_high"] - x]] if np.isfinite(c["ci_low"]) else None
             yerr = (
                 [[y - 100 * f["ci_low"]], [100 * f["ci_high"] - y]]
@@ -668,8 +716,8 @@ def cost_vs_resilience(data: ResultsData) -> Figure:
                 [y],
                 xerr=xerr,
                 yerr=yerr,
-                fmt="o",
-                color=data.colors[p],
+                fmt="s" if p not in data.policies else "o",
+                color=color[p],
                 ms=7,
                 capsize=3,
                 lw=1.4,
@@ -689,15 +737,36 @@ def cost_vs_resilience(data: ResultsData) -> Figure:
             zorder=2,
             gid="non-dominated",
         )
+        extra = []
+        if recommended in pts:
+            ax.scatter(
+                [pts[recommended][0]],
+                [pts[recommended][1]],
+                marker="*",
+                s=420,
+                color="#f2b600",
+                edgecolors="0.1",
+                lw=0.8,
+                zorder=5,
+                gid="recommended",
+            )
+            star = Line2D([], [], marker="*", ms=14, mfc="#f2b600", mec="0.1", ls="none")
+            extra.append((star, "recommended"))
         ax.margins(0.18)
         cur = mpl_text(data.currency)
-        ax.set_xlabel(f"cost per unit delivered ({cur}/unit)".replace(" (/unit)", ""))
+        what = "landed cost" if figure == "landed_cost_per_unit" else "cost"
+        ax.set_xlabel(f"{what} per unit delivered ({cur}/unit)".replace(" (/unit)", ""))
         ax.set_ylabel("fill rate (%)")
         ax.xaxis.set_major_formatter(_smart_formatter())
         ax.set_title("better: up and to the left", loc="right", fontsize=8.5, color="0.4")
         _suptitle(fig, data, "Cost against resilience (mean, 95% CI)")
         ring = Line2D([], [], marker="o", ms=13, mfc="none", mec="0.15", ls="--", color="0.35")
-        _policy_legend(fig, data, list(pts), extra=[(ring, "non-dominated\n(frontier)")])
+        legend_pols = [p for p in pts if p in data.policies]
+        _policy_legend(fig, data, legend_pols, extra=[(ring, "non-dominated\n(frontier)"), *extra])
+        xs = [x for x, _ in pts.values()]
+        ys = [y for _, y in pts.values()]
+        tol = (0.01 * (max(xs) - min(xs) or 1.0), 0.01 * (max(ys) - min(ys) or 1.0))
+        groups = _merge_coincident(pts, tol)
         place_labels(
             fig,
             [
@@ -705,22 +774,56 @@ def cost_vs_resilience(data: ResultsData) -> Figure:
                     ax,
                     [
                         (
-                            x,
-                            y,
-                            mpl_text(p),
+                            pts[head][0],
+                            pts[head][1],
+                            mpl_text(", ".join(names)),
                             {
-                                "color": data.colors[p],
+                                "color": color[head] if len(names) == 1 else "0.2",
                                 "fontsize": 9,
                                 "fontweight": "bold",
                                 "zorder": 4,
                             },
                         )
-                        for p, (x, y) in pts.items()
+                        for head, names in groups.items()
                     ],
                 )
             ],
             point_radius=9,
         )
+    return fig
+
+
+def cost_breakdown(data: ResultsData) -> Figure:
+    """Cost per unit delivered of each policy (and stock-only alternative), stacked by part:
+    purchase and freight of the units delivered, then ordering, pipeline, holding, shortage
+    penalty and reservation per unit; the total written at the end of each bar."""
+    from ..analysis.metrics import PER_UNIT_PARTS
+
+    d = data.decision
+    parts = [p for p in PER_UNIT_PARTS if f"cost_per_unit_{p}" in d] if not d.empty else []
+    if not parts:
+        return placeholder("Cost breakdown", "no decision table in this results folder")
+    d = d[np.isfinite(d["cost_per_unit"].to_numpy(float))]
+    names = [str(p) for p in d["policy"]]
+    shades = ("#4c6a8a", "#7f9bb5", "#b9c9d6", "#d9a441", "#9bbf85", "#c0504d", "#8e7cc3")
+    with plot_style():
+        fig = new_figure(WIDTH, 1.6 + 0.42 * len(names))
+        ax = fig.add_subplot()
+        left = np.zeros(len(names))
+        for k, part in enumerate(parts):
+            vals = d[f"cost_per_unit_{part}"].to_numpy(float)
+            vals = np.where(np.isfinite(vals), vals, 0.0)
+            ax.barh(names, vals, left=left, color=shades[k % len(shades)], label=part, gid=part)
+            left += vals
+        for y, total in enumerate(d["cost_per_unit"].to_numpy(float)):
+            ax.text(total, y, f"  {total:,.2f}", va="center", fontsize=8.5)
+        ax.invert_yaxis()
+        ax.set_yticks(range(len(names)), [mpl_text(n) for n in names])
+        cur = mpl_text(data.currency)
+        ax.set_xlabel(f"cost per unit delivered ({cur}/unit)".replace(" (/unit)", ""))
+        ax.margins(x=0.12)
+        _suptitle(fig, data, "Cost per unit, by part")
+        fig.legend(loc="outside right", frameon=False, title="part")
     return fig
 
 

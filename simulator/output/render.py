@@ -34,6 +34,7 @@ def _plot_makers() -> list[tuple[str, str, Callable[[ResultsData], Figure]]]:
         ("comparison", "Policy comparison", plots.policy_comparison),
         ("paired", "Paired differences vs the baseline", plots.paired_differences),
         ("cost_resilience", "Cost against resilience", plots.cost_vs_resilience),
+        ("cost_breakdown", "Cost per unit, by part", plots.cost_breakdown),
         ("performance_loss", "Performance loss per episode", plots.performance_loss),
         ("route_map", "Route map", route_map.route_map),
     ]

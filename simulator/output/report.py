@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from ..scenario.schema import Scheduled
+from .decision_view import decision_html
 
 if TYPE_CHECKING:
     from .loading import ResultsData
@@ -34,7 +35,17 @@ class RenderedPlot:
 
 
 #: Section ids of the report, in order (tests and links rely on them).
-SECTIONS = ("verdict", "summary", "paired", "disruptions", "plots", "map", "scenario", "manifest")
+SECTIONS = (
+    "decision",
+    "verdict",
+    "summary",
+    "paired",
+    "disruptions",
+    "plots",
+    "map",
+    "scenario",
+    "manifest",
+)
 
 HEADLINE = (
     # figure, column title, kind of number
@@ -79,6 +90,9 @@ figcaption{color:#445;font-size:.9em;margin-top:4px}
 pre{background:#f6f8fa;border:1px solid #e1e4e8;padding:10px;overflow:auto;font-size:.82em;
  max-height:520px}
 ul.verdict li{margin:4px 0}
+p.recommendation{font-size:1.05em;background:#eef6ee;border-left:4px solid #1a7f37;padding:8px 12px}
+ul.warnings li{color:#8a5300;margin:3px 0}
+table.decision tr.recommended td{background:#eef6ee;font-weight:600}
 .scroll{overflow-x:auto}
 """
 
@@ -93,8 +107,12 @@ CAPTIONS = {
     "numbers), with 95% CIs; an interval clear of the dashed zero line is a real difference.",
     "cost_resilience": "Cost per unit against fill rate with 95% CIs both ways; ringed policies "
     "are not beaten on both at once.",
-    "performance_loss": "Performance loss (demand-days) of every episode, by disruption and "
-    "policy.",
+    "performance_loss": "Performance loss of every scored episode, by disruption and policy, in "
+    "demand-days: the days of demand not met on the day, summed over every dip until the lasting "
+    "recovery (a day with half its demand unmet counts 0.5).",
+    "cost_breakdown": "Cost per unit delivered, split into its parts (purchase and freight of "
+    "the units delivered, then the window's other costs per unit); the shortage part is the "
+    "scenario's penalty, an assumption.",
     "route_map": "Nodes and legs; line width is each policy's share of flow (mean units per "
     "replication); disruption targets marked.",
 }
@@ -257,44 +275,48 @@ def _disruption_table(data: ResultsData) -> str:
                 r = r.iloc[0]
                 return f"{esc(fmt(r['mean'], kind))}<br>{_ci(r, kind)}"
 
-            def count(figure: str, rows=rows, p=p) -> tuple[int, int]:
+            def censored(figure: str, rows=rows, p=p) -> str:
                 r = rows[(rows["policy"] == p) & (rows["figure"] == figure)]
-                if r.empty:
-                    return 0, 0
-                n = int(_num(r.iloc[0]["n"]) or 0)
-                m = _num(r.iloc[0]["mean"])
-                return (round(m * n) if math.isfinite(m) else 0), n
+                if r.empty or not math.isfinite(_num(r.iloc[0].get("censored"))):
+                    return ""
+                c, n = int(_num(r.iloc[0]["censored"])), int(_num(r.iloc[0]["n"]))
+                return f"<br><span class='note nw'>{c}/{n} censored</span>" if c else ""
 
-            tts_c, n_ep = count("tts_censored")
-            ttr_c, _ = count("ttr_censored")
             first = (
                 f"<td rowspan='{len(set(rows['policy']))}'><b>{esc(scope)}</b><br>"
                 f"<span class='note'>{esc(described.get(scope, ''))}</span></td>"
                 if i == 0
                 else ""
             )
+            scored = rows[(rows["policy"] == p) & (rows["figure"] == "p_shortage")]
+            n_ep = int(_num(scored.iloc[0]["n"])) if len(scored) else 0
             body.append(
                 f"<tr>{first}{_policy_cell(data, p)}<td>{n_ep}</td>"
-                f"<td>{cell('tts_days', 'one')}<br><span class='note nw'>{tts_c}/{n_ep} no "
-                f"shortage</span></td><td>{cell('ttr_days', 'one')}"
-                + (
-                    f"<br><span class='note nw'>{ttr_c}/{n_ep} not recovered</span>"
-                    if ttr_c
-                    else ""
-                )
-                + f"</td><td>{cell('performance_loss', 'one')}</td>"
-                f"<td>{cell('unmet_units', 'int')}</td><td>{cell('nadir', 'pct')}</td></tr>"
+                f"<td>{cell('p_shortage', 'pct')}</td>"
+                f"<td>{cell('tts_days_median', 'one')}</td>"
+                f"<td>{cell('ttr_days_median', 'one')}{censored('ttr_days_median')}</td>"
+                f"<td>{cell('ttr_days_rmst', 'one')}</td>"
+                f"<td>{cell('performance_loss', 'one')}</td>"
+                f"<td>{cell('unmet_units', 'int')}</td>"
+                f"<td>{cell('fill_rate_during', 'pct')}</td><td>{cell('nadir', 'pct')}</td></tr>"
             )
     head = (
-        "<tr><th>disruption</th><th class='l'>policy</th><th>episodes</th><th>TTS (days)</th>"
-        "<th>TTR (days)</th><th>performance loss (demand-days)</th><th>unmet units</th>"
-        "<th>nadir (lowest daily fill rate)</th></tr>"
+        "<tr><th>disruption</th><th class='l'>policy</th><th>scored episodes</th>"
+        "<th>P(shortage)</th><th>TTS given a shortage, median (days)</th>"
+        "<th>TTR given a shortage, median (days)</th><th>TTR, restricted mean (days)</th>"
+        "<th>performance loss (demand-days)</th><th>unmet units</th>"
+        "<th>fill rate during</th><th>nadir (lowest daily fill rate)</th></tr>"
     )
     note = (
-        "<p class='note'>Per episode × site, over every replication, mean [95% CI]. TTS "
-        "averages the episodes that caused a shortage ('no shortage' counts the censored "
-        "ones); TTR counts days until service is back above the recovery threshold with no "
-        "backlog.</p>"
+        "<p class='note'>Every policy is scored on the same (episode, site) pairs: each episode "
+        "that starts in the window, at every site any policy exposes to it. P(shortage) with a "
+        "Wilson interval. TTS and TTR are given a shortage: Kaplan–Meier median (interval from "
+        "the survival band; – when the median is not reached) and restricted mean (to the "
+        "longest observed time), counting TTR censored when recovery was not seen before the "
+        "next episode or the horizon. TTR is the lasting recovery: service back at the recovery "
+        "threshold with no backlog through the disruption's end plus the hold days. Loss "
+        "(demand-days: days of demand not met on the day), unmet units, fill rate during the "
+        "disruption and nadir over all scored episodes, zeros included; mean [95% CI].</p>"
     )
     return (
         f"<div class='scroll'><table><thead>{head}</thead><tbody>{''.join(body)}</tbody>"
@@ -364,6 +386,7 @@ def build_report(data: ResultsData, plots: list[RenderedPlot]) -> str:
         else ("<p class='note'>No route map.</p>")
     )
     titles = {
+        "decision": "Decision",
         "verdict": "Verdict",
         "summary": "Summary",
         "paired": "Paired differences",
@@ -375,6 +398,12 @@ def build_report(data: ResultsData, plots: list[RenderedPlot]) -> str:
     }
     nav = "".join(f"<a href='#{s}'>{titles[s]}</a>" for s in SECTIONS)
     parts = {
+        "decision": decision_html(
+            data.decision,
+            data.manifest.get("recommendation") or {},
+            data.manifest.get("warnings") or [],
+        )
+        or "<p class='note'>No decision table in this folder (made by an older version).</p>",
         "verdict": verdict,
         "summary": _summary_table(data),
         "paired": _paired_table(data),

@@ -26,7 +26,17 @@ if TYPE_CHECKING:
     from ..experiment.runner import RunResult
     from ..scenario.schema import Scenario
 
-TABLES = ("summary", "replications", "sites", "episodes", "paired", "timeseries", "leg_flows")
+TABLES = (
+    "summary",
+    "replications",
+    "sites",
+    "episodes",
+    "paired",
+    "timeseries",
+    "leg_flows",
+    "decision",
+    "warning_value",
+)
 LIBRARIES = ("simpy", "numpy", "networkx", "pandas", "scipy", "pydantic", "matplotlib", "pyarrow")
 
 
@@ -71,6 +81,7 @@ def _has_pyarrow() -> bool:
 def manifest(run: RunResult, resolved: str) -> dict:
     from .. import __version__
 
+    rec = run.recommendation
     return {
         "scenario": run.scenario.name,
         "root_seed": run.seed,
@@ -87,6 +98,15 @@ def manifest(run: RunResult, resolved: str) -> dict:
         "wall_seconds": round(run.wall_seconds, 3),
         "jobs": run.jobs,
         "model_events": run.events,
+        "recommendation": {
+            "policy": rec.policy,
+            "reason": rec.reason,
+            "meets_target": rec.meets_target,
+            "tied": list(rec.tied),
+            "objective": rec.objective,
+            "min_fill_rate": run.scenario.decision.min_fill_rate,
+        },
+        "warnings": run.warnings(),
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
     }
 
@@ -102,8 +122,10 @@ def write_run(
     with atomic_folder(out, force) as tmp:
         resolved = resolved_yaml(run.scenario)
         parquet = _has_pyarrow()
+        tables = {name: getattr(run, name) for name in TABLES if name != "decision"}
+        tables["decision"] = run.decision_table()
         for name in TABLES:
-            df = getattr(run, name)
+            df = tables[name]
             df.to_csv(tmp / f"{name}.csv", index=False)
             if parquet:
                 df.to_parquet(tmp / f"{name}.parquet", index=False)

@@ -7,6 +7,9 @@ import shutil
 import pytest
 
 from simulator.cli import main
+from simulator.output.render import _plot_makers
+
+N_PLOTS = len(_plot_makers())  # every registered plot, the route map included
 
 
 def _copy_tables(src, dst):
@@ -20,7 +23,7 @@ def _copy_tables(src, dst):
 def test_report_rebuilds_report_html(results_dir, tmp_path, capsys):
     folder = _copy_tables(results_dir, tmp_path / "copy")
     assert main(["report", str(folder)]) == 0
-    assert (folder / "report.html").read_text().count("<figure") == 7
+    assert (folder / "report.html").read_text().count("<figure") == N_PLOTS
     assert "report.html" in capsys.readouterr().out
     assert not (folder / "plots").exists()  # report alone does not write plots/
 
@@ -32,11 +35,11 @@ def test_plot_redraws_into_plots(results_dir, tmp_path, capsys):
     shutil.copy(results_dir / "summary.csv", folder)
     assert main(["plot", str(folder)]) == 0
     pngs = list((folder / "plots").glob("*.png"))
-    assert len(pngs) == 7 and len(list((folder / "plots").glob("*.svg"))) == 7
+    assert len(pngs) == N_PLOTS and len(list((folder / "plots").glob("*.svg"))) == N_PLOTS
     import matplotlib.image as mpimg
 
     assert all(mpimg.imread(p).shape[1] > 0 for p in pngs)
-    assert "14 files" in capsys.readouterr().out
+    assert f"{2 * N_PLOTS} files" in capsys.readouterr().out
 
 
 @pytest.mark.parametrize("verb", ["plot", "report"])

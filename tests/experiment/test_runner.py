@@ -31,7 +31,14 @@ def test_run_returns_dataframes_for_every_policy(tiny):
     assert set(res.paired["policy"]) == {"split", "backup"}
     fr = res.figure("split", "fill_rate")
     assert fr["ci_low"] <= fr["mean"] <= fr["ci_high"]
-    assert len(res.verdict()) == 2 and "fill rate" in res.verdict()[0]
+    verdict = res.verdict()
+    assert verdict[0].startswith(("recommendation: ", "no policy meets the target"))
+    assert [line.split(" vs ")[0] for line in verdict if " vs single:" in line] == [
+        "split",
+        "backup",
+    ]
+    # One line per policy of the decision table, with its fill rate and interval.
+    assert sum(line.startswith("  ") and "fill rate" in line for line in verdict) == 3
 
 
 def test_policy_selection_and_unknown_policy(tiny):

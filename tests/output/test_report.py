@@ -80,6 +80,9 @@ def test_report_shows_the_verdict_tables_scenario_and_manifest(results_dir):
     verdict = (results_dir / "verdict.txt").read_text().splitlines()[0]
     assert verdict in joined
     assert "Fill rate" in joined and "Δ Fill rate" in joined
-    assert "suez_block" in joined and "TTS (days)" in joined
+    assert "suez_block" in joined and "TTS given a shortage" in joined
+    # the decision section names the recommended policy, met target or not
+    assert "Decision" in joined
+    assert "Recommendation: " in joined or "No policy meets the target: " in joined
     assert "horizon_days: 150" in joined  # the resolved scenario
     assert "root_seed" in joined and "scenario_hash" in joined
