@@ -188,6 +188,9 @@ def test_stock_only_wins_a_short_closure():
     assert alt.iloc[0]["cost_per_unit"] < t.loc["backup", "cost_per_unit"]
     assert alt.iloc[0]["cost_per_unit_holding"] > t.loc["single", "cost_per_unit_holding"]
     assert any(name in line for line in r.verdict()[:1])
+    # The alternative is scored on the same episodes as the policies: its row is complete.
+    assert 0 <= alt.iloc[0]["p_shortage"] <= 1 and 0 <= alt.iloc[0]["fill_rate_during"] <= 1
+    assert alt.iloc[0]["fill_rate_during"] >= t.loc["single", "fill_rate_during"]
 
 
 def test_diversification_wins_a_long_closure():
