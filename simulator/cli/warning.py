@@ -8,11 +8,10 @@ so an interrupted sweep rerun with the same arguments reuses what it has.
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
 from ..errors import UsageError
-from .exits import EXIT_INTERRUPTED
+from .options import add_batch_options, resumable
 
 
 def _days(text: str) -> list[float]:
@@ -46,26 +45,7 @@ def add_commands(sub) -> None:
     p.add_argument(
         "--disruption", metavar="ID", help="the warned disruption (default: the only one)"
     )
-    p.add_argument(
-        "--replications", "-n", type=int, help="replications per point (default: the scenario's)"
-    )
-    p.add_argument("--seed", type=int, help="root seed (default: the scenario's)")
-    p.add_argument("--policy", action="append", metavar="P", help="only this policy (repeatable)")
-    p.add_argument("--out", type=Path, help="folder (default: results/<scenario>-warning)")
-    p.add_argument("--jobs", "-j", type=int, help="workers (default: all cores)")
-    p.add_argument("--executor", choices=["local", "dask"], default="local", help="local or Dask")
-    p.add_argument("--dask-scheduler", metavar="tcp://HOST:PORT", help="Dask scheduler address")
-    p.add_argument(
-        "--set",
-        action="append",
-        metavar="PATH=VALUE",
-        help="override one scenario field (repeatable), e.g. --set horizon_days=365",
-    )
-    p.add_argument(
-        "--force", action="store_true", help="discard stored points of a sweep with other settings"
-    )
-    p.add_argument("--no-report", action="store_true", help="skip the plot")
-    p.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
+    add_batch_options(p, "warning", "points")
     p.set_defaults(func=cmd_warning_value)
 
 
@@ -82,7 +62,7 @@ def cmd_warning_value(args: argparse.Namespace) -> int:
     if args.set:
         sc = apply_overrides(sc, args.set)
     out = args.out or Path("results") / f"{sc.name}-warning"
-    try:
+    with resumable(out, "points"):
         result = warning_lead_sweep(
             sc,
             args.lead_days,
@@ -98,13 +78,6 @@ def cmd_warning_value(args: argparse.Namespace) -> int:
             progress=not args.quiet,
         )
         write_warning_lead(result, out, report=not args.no_report)
-    except KeyboardInterrupt:
-        print(
-            f"interrupted: evaluated points are kept in '{out}/points'; rerun the same command "
-            "to resume",
-            file=sys.stderr,
-        )
-        raise SystemExit(EXIT_INTERRUPTED) from None
     print("\n".join(value_lines(result)))
     print(f"results: {out}/ ({result.computed} points computed now)")
     return 0

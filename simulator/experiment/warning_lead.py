@@ -15,8 +15,6 @@ reuses what it has.
 
 from __future__ import annotations
 
-import hashlib
-import json
 from dataclasses import dataclass
 
 import pandas as pd
@@ -24,9 +22,9 @@ import pandas as pd
 from ..analysis.statistics import paired_differences
 from ..errors import UsageError
 from ..scenario.schema import Scenario
-from .common import check_policies, progress_bar
+from .common import check_policies, progress_bar, settings_fingerprint
 from .executors import default_jobs, run_tasks
-from .parameters import apply_parameters, scenario_data
+from .parameters import apply_parameters
 from .runner import WARNING_FIGURES
 from .sweep import PointStore
 from .tasks import TaskKey
@@ -116,19 +114,11 @@ def warning_lead_sweep(
     for k, lead in enumerate(leads, start=1):
         scenarios[k] = apply_parameters(sc, {path: lead}, label=f"lead {lead:g} days")
     if store is not None:
-        blob = json.dumps(
-            {
-                "scenario": scenario_data(sc),
-                "disruption": target,
-                "policies": reacting,
-                "replications": reps,
-                "seed": seed,
-            },
-            sort_keys=True,
-            default=str,
+        fingerprint = settings_fingerprint(
+            sc, disruption=target, policies=reacting, replications=reps, seed=seed
         )
         design = [{"lead_days": None}] + [{"lead_days": x} for x in leads]
-        store.prepare(hashlib.sha256(blob.encode()).hexdigest(), design, force)
+        store.prepare(fingerprint, design, force)
     rows: dict[int, list[dict]] = {}
     todo: list[TaskKey] = []
     for point in scenarios:
