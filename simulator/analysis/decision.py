@@ -34,6 +34,10 @@ DECISION_COLUMNS = (
     ("hhi_country", "country HHI", "number"),
 )
 
+#: Hidden concentration: country HHI at most this, and more than this share through one strait.
+HIDDEN_HHI = 0.6
+HIDDEN_EXPOSURE = 0.5
+
 OBJECTIVE_FIGURE = {
     DecisionObjective.LANDED_COST: "landed_cost_per_unit",
     DecisionObjective.TOTAL_COST: "cost_per_unit",
@@ -173,7 +177,9 @@ def decision_warnings(
         if p not in means.index or p not in scenario.sourcing:
             continue
         hhi_c, exp = means.loc[p, "hhi_country"], means.loc[p, "chokepoint_exposure"]
-        if hhi_c <= 0.6 and exp >= 0.8:
+        # "Most of its units": more than half through one strait, while no country has more
+        # than 60% of the HHI weight (HHI ≤ 0.6 ≈ at least two real sources).
+        if hhi_c <= HIDDEN_HHI and exp > HIDDEN_EXPOSURE:
             where = _top_chokepoint(scenario, leg_flows, p)
             out.append(
                 f"hidden concentration: {p} looks diversified by country (HHI {hhi_c:.2f}) but "

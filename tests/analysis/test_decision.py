@@ -112,6 +112,10 @@ def test_warns_of_hidden_concentration(tiny):
     out = decision_warnings(tiny, reps, flows, ["single", "split"], rec, rule)
     hits = [w for w in out if w.startswith("hidden concentration")]
     assert len(hits) == 1 and "split" in hits[0] and "suez" in hits[0] and "95%" in hits[0]
+    # Half or less through one strait is not "most of its units".
+    reps.loc[reps["policy"] == "split", "chokepoint_exposure"] = 0.5
+    out = decision_warnings(tiny, reps, flows, ["single", "split"], rec, rule)
+    assert not any(w.startswith("hidden concentration") for w in out)
 
 
 def test_warns_of_stock_below_lead_time_demand(tiny_data):
