@@ -153,6 +153,10 @@ def recommend(
         f"lowest {words} per unit ({ranked.iloc[0]:,.2f}) among the policies with a fill rate "
         f"of at least {rule.min_fill_rate:.1%}"
     )
+    runner_up = next((str(o) for o in ranked.index[1:] if str(o) not in tied), None)
+    if runner_up is not None and ranked.iloc[0] > 0:
+        gap = ranked[runner_up] / ranked.iloc[0] - 1
+        reason += f"; next: {runner_up} at {ranked[runner_up]:,.2f} ({gap:+.1%})"
     if tied:
         reason += (
             f"; statistically tied with {', '.join(tied)} (their paired 95% intervals of the "

@@ -50,6 +50,7 @@ def test_cheapest_eligible_wins_and_paired_ties_are_named():
     assert rec.tied == ("b",)
     assert rec.ranking == ("a", "b", "c")
     assert "tied with b" in rec.reason and "98.0%" in rec.reason
+    assert "next: c at 10.20 (+2.0%)" in rec.reason  # the cheapest clearly dearer one
 
 
 def test_tie_broken_by_the_lower_mean_cost_whatever_the_order_given():
