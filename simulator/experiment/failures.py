@@ -190,7 +190,7 @@ def failure_disruptions(failure: Failure, effect: Mapping[str, Any]) -> dict[str
                 "duration_days": failure.duration_days,
             },
             "effect": dict(effect),
-            "description": f"{e.label} fails (diversim stress test)",
+            "description": f"{e.label} fails (a diversim failure case)",
         }
         for k, e in enumerate(failure.elements)
     }

@@ -169,8 +169,8 @@ def stress_heat(table: pd.DataFrame, policies: list[str], top: int = 25) -> Figu
         ax.set_yticks(range(len(order)), [mpl_text(e) for e in order])
         fig.colorbar(im, ax=ax, shrink=0.8, label="exposure (1 = worst element × policy)")
         ax.set_title(
-            f"Which policy removes which single point of failure ({longest:g}-day "
-            "failures; ● TTS < TTR)",
+            f"Exposure to each single failure ({longest:g} days)\nwhite: the policy removes "
+            "it; ● runs short before it recovers (TTS < TTR)",
             loc="left",
         )
     return fig
