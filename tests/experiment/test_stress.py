@@ -6,7 +6,7 @@ import math
 
 import pandas as pd
 import pytest
-from conftest_weak import DEMAND, PRODUCTION, S, SHARES, TRANSIT
+from conftest_weak import DEMAND, PRODUCTION, SHARES, TRANSIT, S
 
 from simulator.errors import UsageError
 from simulator.experiment.failures import Element, ElementKind, parse_element_kinds
