@@ -26,8 +26,8 @@ def write_sensitivity(
     result: SensitivityResult, out: str | os.PathLike, report: bool = True
 ) -> Path:
     """Write the indices, the design and (with ``report``) the plot and report into ``out``."""
+    from .weak_points_page import write_section_report
     from .weak_points_plots import sensitivity_bars
-    from .weak_points_report import write_section_report
 
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)

@@ -33,8 +33,8 @@ def plot_stem(policy: str) -> str:
 def write_stress(result: StressResult, out: str | os.PathLike, report: bool = True) -> Path:
     """Write the stress test's tables and (with ``report``) its plots and report.html into
     ``out``; return the folder."""
+    from .weak_points_page import write_section_report
     from .weak_points_plots import stress_heat, stress_ranking, tts_vs_ttr
-    from .weak_points_report import write_section_report
 
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)

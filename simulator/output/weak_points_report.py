@@ -3,7 +3,8 @@
 :func:`stress_section`, :func:`worst_case_section` and :func:`sensitivity_section` each turn one
 folder (written by :mod:`.stress_folder`, :mod:`.worst_case_folder`, :mod:`.sensitivity_folder`)
 into an HTML section: the tables a planner reads first and the plots embedded. Each command writes
-them as its folder's own ``report.html`` (:func:`write_section_report`); a run's report shows them
+them as its folder's own ``report.html`` (:func:`.weak_points_page.write_section_report`); a run's
+report shows them
 too when the folder is inside the run's results folder (``--out RUN/stress`` …), through
 :func:`weak_point_sections`. Every string from a table goes through :func:`html.escape`.
 """
@@ -17,8 +18,6 @@ import math
 from pathlib import Path
 
 import pandas as pd
-
-from .files import write_atomic
 
 esc = html.escape
 
@@ -200,22 +199,3 @@ def weak_point_sections(run_folder: str | Path) -> list[tuple[str, str, str]]:
         for sid, title, body in sections_of(sub):
             out.append((f"{sid}-{sub.name}", f"{title} ({sub.name}/)", body))
     return out
-
-
-def write_section_report(folder: str | Path, title: str) -> Path:
-    """``folder/report.html``: one self-contained page of the folder's weak-point sections."""
-    from .report import STYLE
-
-    folder = Path(folder)
-    sections = sections_of(folder)
-    nav = "".join(f"<a href='#{sid}'>{esc(t)}</a>" for sid, t, _ in sections)
-    body = "".join(f"<section id='{sid}'><h2>{esc(t)}</h2>{h}</section>" for sid, t, h in sections)
-    csp = "default-src 'none'; img-src data:; style-src 'unsafe-inline'"
-    text = (
-        "<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'>"
-        f"<meta http-equiv='Content-Security-Policy' content=\"{csp}\">"
-        f"<title>diversim — {esc(title)}</title><style>{STYLE}</style></head><body>"
-        f"<header><h1>diversim — {esc(title)}</h1></header><nav>{nav}</nav>"
-        f"<main>{body}</main></body></html>\n"
-    )
-    return write_atomic(folder / "report.html", text)

@@ -97,8 +97,8 @@ def write_worst_case(
     report: bool = True,
 ) -> Path:
     """Write the search's tables, overlays and (with ``report``) plot and report into ``out``."""
+    from .weak_points_page import write_section_report
     from .weak_points_plots import search_progress
-    from .weak_points_report import write_section_report
 
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
