@@ -115,16 +115,20 @@ def tts_vs_ttr(table: pd.DataFrame, policies: list[str]) -> Figure:
                 s=26,
                 zorder=3,
             )
-            worst = g[g["at_risk"]].nsmallest(3, "tts_days")
-            for _, r in worst.iterrows():
-                ax.annotate(
-                    mpl_text(r["element"]),
-                    (r["ttr_input_days"], r["tts_days"]),
-                    xytext=(4, 2),
-                    textcoords="offset points",
-                    fontsize=7,
-                    color="0.3",
-                )
+        # Name the most damaging elements at risk (any policy), in a column at the upper left
+        # (the safe side of the diagonal, usually empty), each with a leader to its point.
+        risky = t[t["at_risk"]].sort_values("lost_value", ascending=False, kind="stable")
+        named = risky.drop_duplicates("element").head(5)
+        for k, (_, r) in enumerate(named.iterrows()):
+            ax.annotate(
+                mpl_text(f"{r['element']} ({r['policy']})"),
+                (r["ttr_input_days"], r["tts_days"]),
+                xytext=(top * 0.03, top * (0.88 - 0.07 * k)),
+                textcoords="data",
+                fontsize=7.5,
+                color=colors[r["policy"]],
+                arrowprops={"arrowstyle": "-", "color": "0.75", "lw": 0.5},
+            )
         ax.set_xlim(0, top)
         ax.set_ylim(0, top)
         ax.set_xlabel("time to recover of the element (days: its own disruptions, or the failure)")
@@ -132,7 +136,7 @@ def tts_vs_ttr(table: pd.DataFrame, policies: list[str]) -> Figure:
         ax.set_title(
             f"Time to survive against time to recover ({longest:g}-day failures)", loc="left"
         )
-        ax.legend(loc="upper left", frameon=False, fontsize=8)
+        ax.legend(loc="lower right", bbox_to_anchor=(1.0, 0.08), frameon=False, fontsize=8)
     return fig
 
 
