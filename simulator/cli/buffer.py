@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
+from . import options
 from .exits import EXIT_INTERRUPTED
 
 
@@ -24,15 +24,24 @@ def add_commands(sub) -> None:
     )
     p.add_argument("scenario", metavar="SCENARIO.yaml")
     p.add_argument(
-        "--target-fill", type=float, required=True, metavar="F", help="fill-rate target, e.g. 0.98"
+        "--target-fill",
+        type=options.number(0, 1, open_low=True),
+        required=True,
+        metavar="F",
+        help="fill-rate target above 0 up to 1, e.g. 0.98",
     )
     p.add_argument(
-        "--replications", "-n", type=int, help="replications per level (default: the scenario's)"
+        "--replications",
+        "-n",
+        type=options.REPLICATIONS,
+        help="replications per level (default: the scenario's)",
     )
-    p.add_argument("--seed", type=int, help="root seed (default: the scenario's)")
+    p.add_argument("--seed", type=options.SEED, help="root seed >= 0 (default: the scenario's)")
     p.add_argument("--policy", action="append", metavar="P", help="only this policy (repeatable)")
-    p.add_argument("--out", type=Path, help="folder (default: results/<scenario>-buffer)")
-    p.add_argument("--jobs", "-j", type=int, help="workers (default: all cores)")
+    p.add_argument(
+        "--out", type=options.out_path, help="folder (default: results/<scenario>-buffer)"
+    )
+    p.add_argument("--jobs", "-j", type=options.JOBS, help="workers (default: all cores)")
     p.add_argument("--executor", choices=["local", "dask"], default="local", help="local or Dask")
     p.add_argument("--dask-scheduler", metavar="tcp://HOST:PORT", help="Dask scheduler address")
     p.add_argument(
@@ -46,20 +55,23 @@ def add_commands(sub) -> None:
     )
     p.add_argument("--no-report", action="store_true", help="skip the plot")
     p.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
+    options.add_scenario_options(p)
     p.set_defaults(func=cmd_buffer)
 
 
 def cmd_buffer(args: argparse.Namespace) -> int:
     from ..experiment.buffer import size_buffers
     from ..output.buffer_folder import write_buffer
+    from ..output.locations import OutputKind, check_output, default_out
     from ..output.sweep_folder import SweepStore
     from ..scenario import load_scenario
     from .run import apply_overrides
 
-    sc = load_scenario(args.scenario)
+    sc = load_scenario(args.scenario, allow_extends_outside=args.allow_extends_outside)
     if args.set:
         sc = apply_overrides(sc, args.set)
-    out = args.out or Path("results") / f"{sc.name}-buffer"
+    out = args.out or default_out(sc.name, "-buffer")
+    check_output(out, args.force, OutputKind.SWEEP)
     try:
         result = size_buffers(
             sc,

@@ -27,12 +27,17 @@ from .references import SECTIONS
 from .schema import Scenario
 
 
-def load_scenario(path: str | Path, overrides: dict[str, Any] | None = None) -> Scenario:
+def load_scenario(
+    path: str | Path,
+    overrides: dict[str, Any] | None = None,
+    allow_extends_outside: bool = False,
+) -> Scenario:
     """Read, overlay and validate a scenario file; raise :class:`ScenarioError` on any problem.
 
-    ``overrides`` is a mapping merged on top of the file (same rules as ``extends``).
+    ``overrides`` is a mapping merged on top of the file (same rules as ``extends``). Base files
+    named by ``extends`` must lie in the file's folder tree unless ``allow_extends_outside``.
     """
-    source = read_layers(Path(path))
+    source = read_layers(Path(path), allow_outside=allow_extends_outside)
     if overrides:
         source.data = deep_merge(source.data, overrides)
     return validate_data(source.data, source)

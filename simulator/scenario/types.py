@@ -22,9 +22,12 @@ TAG_FIELDS = ("kind", "dist")
 
 
 class Spec(BaseModel):
-    """Base of every scenario definition: frozen, unknown keys refused, aliases accepted."""
+    """Base of every scenario definition: frozen, unknown keys refused, aliases accepted, and
+    every number finite (``.inf`` and ``.nan`` are refused)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, populate_by_name=True, allow_inf_nan=False
+    )
 
 
 class NodeKind(StrEnum):
