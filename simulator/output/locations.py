@@ -130,11 +130,11 @@ def _check_existing(out: Path, force: bool, kind: OutputKind, shown: str) -> Non
 
 def _file_in_the_way(out: Path) -> Path | None:
     """``out`` or the first of its parents that exists and is not a folder."""
-    for p in [*reversed(out.absolute().parents), out.absolute()]:
+    for p in [*reversed(out.parents), out]:
         try:
             if p.exists() and not p.is_dir():
-                return out if p == out.absolute() else p
-        except OSError:
+                return p
+        except OSError:  # a name too long, say
             return p
     return None
 
