@@ -221,3 +221,16 @@ def test_write_atomic_temp_files_carry_the_writer_pid(tmp_path, monkeypatch):
     monkeypatch.setattr(os, "replace", spy)
     write_atomic(tmp_path / "points.csv", "a\n1\n")
     assert seen[0].startswith(f".points.csv.{os.getpid()}.")
+
+
+def test_a_sweep_store_removes_half_written_points_of_a_killed_sweep(tmp_path):
+    from simulator.output.sweep_folder import SweepStore
+
+    store = SweepStore(tmp_path / "sw")
+    store.prepare("fp", [{"horizon_days": 30}], force=False)
+    store.save(0, [{"point": 0, "value": 1.0}])
+    dead = _dead_pid()
+    half = store.points / f".point-00001.csv.{dead}.a1b2c3d4"
+    half.write_text("point,val")
+    store.prepare("fp", [{"horizon_days": 30}], force=False)  # the rerun resumes
+    assert not half.exists() and store.load(0) == [{"point": 0, "value": 1.0}]
