@@ -25,6 +25,9 @@ from .references import SECTIONS, did_you_mean
 from .source import PathKey, display_name, read_scenario_file, similar_file
 from .types import TAG_FIELDS
 
+MAX_CHAIN = 20
+"""The most files in one chain of ``extends`` (a variant of a variant of … a base)."""
+
 # The words the cross-checks use for an unknown id of each section ("unknown supplier 'x'").
 _SECTION_WORDS = {
     "nodes": ("node", "supplier"),
@@ -228,6 +231,18 @@ def _resolve_parent(
             ]
         )
     parent_path = parent_path.resolve()
+    if len(chain) + 1 >= MAX_CHAIN:
+        raise ScenarioError(
+            [
+                Problem(
+                    "extends",
+                    f"extends chains more than {MAX_CHAIN} files",
+                    "let variants extend one shared base instead of each other",
+                    file=shown,
+                    line=line,
+                )
+            ]
+        )
     if parent_path in (*chain, path):
         start = (*chain, path).index(parent_path)
         cycle = " -> ".join(display_name(p) for p in (*(*chain, path)[start:], parent_path))

@@ -244,3 +244,14 @@ def test_parse_value_reads_plain_yaml(text, expected):
 def test_parse_value_refuses_with_a_reason(text, words):
     with pytest.raises(ValueError, match=words):
         parse_value(text)
+
+
+def test_a_long_chain_of_extends_is_refused_not_a_recursion_error(write, minimal):
+    from simulator.scenario.overlays import MAX_CHAIN
+
+    write("f0.yaml", minimal)
+    for i in range(1, 3 * MAX_CHAIN):
+        write(f"f{i}.yaml", f"extends: f{i - 1}.yaml\n")
+    p = only(write("top.yaml", f"extends: f{3 * MAX_CHAIN - 1}.yaml\n"))
+    assert f"extends chains more than {MAX_CHAIN} files" in p.message
+    assert load_scenario(write("ok.yaml", "extends: f5.yaml\nname: ok\n")).name == "ok"
