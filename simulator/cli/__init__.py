@@ -1,7 +1,8 @@
 """The ``diversim`` command line: every verb, wired from the layers below.
 
 One module per group of verbs: :mod:`.validate` (validate, schema), :mod:`.run` (run, compare),
-:mod:`.sweep` (sweep) and :mod:`.output` (plot, report). The CLI is where a run's tables meet
+:mod:`.sweep` (sweep), :mod:`.buffer` (buffer), :mod:`.warning` (warning-value) and
+:mod:`.output` (plot, report). The CLI is where a run's tables meet
 the results folder: experiment returns tables, output writes and draws them.
 
 Bad input prints one line per problem (file, line, field path, what is wrong, the fix) and exits
@@ -16,7 +17,7 @@ from collections.abc import Sequence
 
 from .. import __version__
 from ..errors import ScenarioError, UsageError, shorten
-from . import buffer, output, run, sweep, validate
+from . import buffer, output, run, sweep, validate, warning
 from .exits import EXIT_BAD_INPUT, EXIT_ERROR, EXIT_INTERRUPTED
 
 
@@ -29,7 +30,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"diversim {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
-    for verbs in (validate, run, sweep, buffer, output):
+    for verbs in (validate, run, sweep, buffer, warning, output):
         verbs.add_commands(sub)
     return parser
 

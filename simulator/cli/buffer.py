@@ -11,7 +11,7 @@ import argparse
 import sys
 
 from . import options
-from .exits import EXIT_INTERRUPTED
+from .options import add_batch_options, resumable
 
 
 def add_commands(sub) -> None:
@@ -30,32 +30,7 @@ def add_commands(sub) -> None:
         metavar="F",
         help="fill-rate target above 0 up to 1, e.g. 0.98",
     )
-    p.add_argument(
-        "--replications",
-        "-n",
-        type=options.REPLICATIONS,
-        help="replications per level (default: the scenario's)",
-    )
-    p.add_argument("--seed", type=options.SEED, help="root seed >= 0 (default: the scenario's)")
-    p.add_argument("--policy", action="append", metavar="P", help="only this policy (repeatable)")
-    p.add_argument(
-        "--out", type=options.out_path, help="folder (default: results/<scenario>-buffer)"
-    )
-    p.add_argument("--jobs", "-j", type=options.JOBS, help="workers (default: all cores)")
-    p.add_argument("--executor", choices=["local", "dask"], default="local", help="local or Dask")
-    p.add_argument("--dask-scheduler", metavar="tcp://HOST:PORT", help="Dask scheduler address")
-    p.add_argument(
-        "--set",
-        action="append",
-        metavar="PATH=VALUE",
-        help="override one scenario field (repeatable), e.g. --set horizon_days=365",
-    )
-    p.add_argument(
-        "--force", action="store_true", help="discard stored levels of a search with other settings"
-    )
-    p.add_argument("--no-report", action="store_true", help="skip the plot")
-    p.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
-    options.add_scenario_options(p)
+    add_batch_options(p, "buffer", "levels")
     p.set_defaults(func=cmd_buffer)
 
 
@@ -72,7 +47,7 @@ def cmd_buffer(args: argparse.Namespace) -> int:
         sc = apply_overrides(sc, args.set)
     out = args.out or default_out(sc.name, "-buffer")
     check_output(out, args.force, OutputKind.SWEEP)
-    try:
+    with resumable(out, "levels"):
         result = size_buffers(
             sc,
             args.target_fill,
@@ -87,13 +62,6 @@ def cmd_buffer(args: argparse.Namespace) -> int:
             progress=not args.quiet,
         )
         write_buffer(result, out, report=not args.no_report)
-    except KeyboardInterrupt:
-        print(
-            f"interrupted: evaluated levels are kept in '{out}/points'; rerun the same command "
-            "to resume",
-            file=sys.stderr,
-        )
-        raise SystemExit(EXIT_INTERRUPTED) from None
     print(f"smallest stock reaching a fill rate of {args.target_fill:.1%} (95% lower bound):")
     for _, r in result.levels.iterrows():
         if r["days"] != r["days"]:

@@ -1,15 +1,21 @@
-"""Command-line values checked as argparse reads them: a bad one stops with exit status 2 and a
-message naming the flag (``argument --seed: must be a whole number >= 0, got '-1'``), before any
+"""Options and handling shared by the verbs: the batch options of the verbs that run many
+simulations into a resumable folder (``sweep``, ``buffer``, ``warning-value``: replications,
+seed, policies, output folder, executors, overrides, and what an interrupted run tells the user),
+and argparse types that check each value as it is read: a bad one stops with exit status 2 and a
+message naming the flag (``argument --seed: must be a whole number >= 0, got -1``), before any
 file is read."""
 
 from __future__ import annotations
 
 import argparse
 import math
-from collections.abc import Callable
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from ..errors import shorten
+from .exits import EXIT_INTERRUPTED
 
 MAX_SEED = 2**63 - 1
 """The largest root seed (the scenario's ``seed`` field has the same bound)."""
@@ -78,3 +84,55 @@ def out_path(text: str) -> Path:
 SEED = whole(0, MAX_SEED)
 REPLICATIONS = whole(1, 1_000_000)
 JOBS = whole(1, 4096)
+
+
+def add_batch_options(p: argparse.ArgumentParser, folder: str, stored: str) -> None:
+    """Add the shared options; ``folder`` is the default output folder's suffix (``sweep`` →
+    results/<scenario>-sweep), ``stored`` what the store keeps (``points``, ``levels``)."""
+    p.add_argument(
+        "--replications",
+        "-n",
+        type=REPLICATIONS,
+        help="replications per point, >= 1 (default: the scenario's)",
+    )
+    p.add_argument("--seed", type=SEED, help="root seed >= 0 (default: the scenario's)")
+    p.add_argument("--policy", action="append", metavar="P", help="only this policy (repeatable)")
+    p.add_argument("--out", type=out_path, help=f"folder (default: results/<scenario>-{folder})")
+    p.add_argument("--jobs", "-j", type=JOBS, help="workers (default: all cores)")
+    p.add_argument(
+        "--executor",
+        choices=["local", "dask"],
+        default="local",
+        help="local processes (default) or Dask",
+    )
+    p.add_argument(
+        "--dask-scheduler",
+        metavar="tcp://HOST:PORT",
+        help="Dask scheduler address (default: start a local Dask cluster)",
+    )
+    p.add_argument(
+        "--set",
+        action="append",
+        metavar="PATH=VALUE",
+        help="override one scenario field (repeatable), e.g. --set horizon_days=365",
+    )
+    p.add_argument(
+        "--force", action="store_true", help=f"discard stored {stored} of a run with other settings"
+    )
+    p.add_argument("--no-report", action="store_true", help="skip the plots")
+    p.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
+    add_scenario_options(p)
+
+
+@contextmanager
+def resumable(out: Path, stored: str) -> Iterator[None]:
+    """On Ctrl-C, say where the finished work is kept and exit with the interrupted status."""
+    try:
+        yield
+    except KeyboardInterrupt:
+        print(
+            f"interrupted: {stored} finished so far are kept in '{out}/points'; rerun the same "
+            "command to resume",
+            file=sys.stderr,
+        )
+        raise SystemExit(EXIT_INTERRUPTED) from None

@@ -18,6 +18,7 @@ import pandas as pd
 
 from ..scenario.schema import Scheduled
 from .decision_view import decision_html
+from .warning_view import warning_html
 
 if TYPE_CHECKING:
     from .loading import ResultsData
@@ -41,6 +42,7 @@ SECTIONS = (
     "summary",
     "paired",
     "disruptions",
+    "early_warning",
     "plots",
     "map",
     "scenario",
@@ -391,6 +393,7 @@ def build_report(data: ResultsData, plots: list[RenderedPlot]) -> str:
         "summary": "Summary",
         "paired": "Paired differences",
         "disruptions": "Disruptions",
+        "early_warning": "Early warning",
         "plots": "Plots",
         "map": "Route map",
         "scenario": "Scenario as run",
@@ -408,6 +411,7 @@ def build_report(data: ResultsData, plots: list[RenderedPlot]) -> str:
         "summary": _summary_table(data),
         "paired": _paired_table(data),
         "disruptions": _disruption_table(data),
+        "early_warning": warning_html(data.warning_value),
         "plots": other,
         "map": route,
         "scenario": (
