@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import sys
 
-from . import options
 from .options import add_batch_options, resumable
 
 
@@ -24,11 +23,7 @@ def add_commands(sub) -> None:
     )
     p.add_argument("scenario", metavar="SCENARIO.yaml")
     p.add_argument(
-        "--target-fill",
-        type=options.number(0, 1, open_low=True),
-        required=True,
-        metavar="F",
-        help="fill-rate target above 0 up to 1, e.g. 0.98",
+        "--target-fill", type=float, required=True, metavar="F", help="fill-rate target, e.g. 0.98"
     )
     add_batch_options(p, "buffer", "levels")
     p.set_defaults(func=cmd_buffer)

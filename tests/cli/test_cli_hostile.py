@@ -187,8 +187,9 @@ def test_a_killed_write_is_cleaned_on_the_next_run(work, short, capsys):
         (["run", "@", "--target-halfwidth", "nan"], "argument --target-halfwidth"),
         (["run", "@", "--target-halfwidth", "0"], "argument --target-halfwidth"),
         (["run", "@", "--max-replications", "0"], "argument --max-replications"),
-        (["buffer", "@", "--target-fill", "1.5"], "argument --target-fill"),
-        (["buffer", "@", "--target-fill", "inf"], "argument --target-fill"),
+        (["buffer", "@", "--target-fill", "1.5"], "--target-fill must be in (0, 1]"),
+        (["buffer", "@", "--target-fill", "nan"], "--target-fill must be in (0, 1]"),
+        (["warning-value", "@", "--lead-days", "0,inf"], "argument --lead-days"),
         (["sweep", "@", "--grid", "horizon_days=30", "-n", "-3"], "argument --replications/-n"),
     ],
 )

@@ -5,7 +5,7 @@ written outside the results folder.
 
 The quick profile runs with the suite; the long one is a release check::
 
-    pytest -m fuzz -p no:xdist tests/scenario/test_fuzz.py  # 3,000 files (DIVERSIM_FUZZ_EXAMPLES)
+    pytest -n 0 -m fuzz tests/scenario/test_fuzz.py  # 3,000 files (DIVERSIM_FUZZ_EXAMPLES)
     python benchmarks/fuzz_scenarios.py --files 3000       # the same files, counted, not stopped
 """
 
