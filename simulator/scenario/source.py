@@ -31,9 +31,9 @@ MAX_FILE_BYTES = 2 * 1024 * 1024
 """The largest scenario file read (2 MiB; the shipped ones are about 20 kB)."""
 MAX_DEPTH = 40
 """The deepest nesting of lists and mappings (a scenario needs about 6 levels)."""
-MAX_VALUES = 20_000
+MAX_VALUES = 10_000
 """The most values (scalars, lists, mappings) a file may hold, aliases expanded (a shipped
-scenario holds about 1,000; reading 20,000 takes about half a second)."""
+scenario holds at most about 1,000; reading 10,000 takes a few tenths of a second)."""
 
 PathKey = tuple[str, ...]
 """A field path as its parts, e.g. ``("nodes", "cn_shenzhen", "capacity_per_day")``."""
