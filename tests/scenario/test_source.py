@@ -30,15 +30,19 @@ legs:
 
 @pytest.fixture
 def parses(monkeypatch):
-    """Counts YAML parses: each PyYAML entry point (compose, safe_load, …) builds a SafeLoader."""
+    """Counts YAML parses: each PyYAML entry point (compose, safe_load, …) builds a SafeLoader,
+    and the scenario reader builds its libyaml-based loader."""
+    from simulator.scenario import source
+
     count = {"n": 0}
-    init = yaml.SafeLoader.__init__
+    for cls in {yaml.SafeLoader, source._FastLoader}:
+        init = cls.__init__
 
-    def counting(self, stream):
-        count["n"] += 1
-        init(self, stream)
+        def counting(self, stream, init=init):
+            count["n"] += 1
+            init(self, stream)
 
-    monkeypatch.setattr(yaml.SafeLoader, "__init__", counting)
+        monkeypatch.setattr(cls, "__init__", counting)
     return count
 
 
