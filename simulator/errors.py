@@ -4,6 +4,24 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+ECHO_CHARS = 80
+"""How much of a value a message repeats back (a 200k-character value is shown as its start)."""
+
+
+def shorten(text: object, limit: int = ECHO_CHARS) -> str:
+    """``text`` safe to print: control characters escaped (no terminal escape sequences or
+    line breaks from a file), and cut to ``limit`` characters with the full length said."""
+    s = str(text)
+    cut = s[: limit + 1]
+    shown = "".join(c if c.isprintable() or c == " " else _escape(c) for c in cut[:limit])
+    if len(s) > limit:
+        shown += f"… ({len(s):,} characters)"
+    return shown
+
+
+def _escape(c: str) -> str:
+    return c.encode("unicode_escape").decode("ascii")
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -16,12 +34,12 @@ class Problem:
     line: int | None = None
 
     def __str__(self) -> str:
-        where = self.file or "<scenario>"
+        where = shorten(self.file or "<scenario>", 300)
         if self.line is not None:
             where += f":{self.line}"
-        text = f"{where}: {self.path or '(top level)'}: {self.message}"
+        text = f"{where}: {shorten(self.path, 200) or '(top level)'}: {shorten(self.message, 600)}"
         if self.fix:
-            text += f" — fix: {self.fix}"
+            text += f" — fix: {shorten(self.fix, 600)}"
         return text
 
 

@@ -17,9 +17,9 @@ import sys
 from collections.abc import Sequence
 
 from .. import __version__
-from ..errors import ScenarioError, UsageError
+from ..errors import ScenarioError, UsageError, shorten
 from . import buffer, output, run, sensitivity, stress, sweep, validate, warning, worst_case
-from .exits import EXIT_BAD_INPUT, EXIT_INTERRUPTED
+from .exits import EXIT_BAD_INPUT, EXIT_ERROR, EXIT_INTERRUPTED
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -46,11 +46,19 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"error: {p}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except UsageError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {shorten(exc, 1000)}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
+    except OSError as exc:  # disk full, a folder removed under us: say so, no traceback
+        where = f" '{shorten(exc.filename, 200)}'" if exc.filename else ""
+        print(
+            f"error: could not read or write{where}: {exc.strerror or exc}; results folders "
+            "are written atomically, so earlier results are as they were",
+            file=sys.stderr,
+        )
+        return EXIT_ERROR
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
 from .options import add_batch_options, resumable
 
@@ -33,14 +32,16 @@ def add_commands(sub) -> None:
 def cmd_buffer(args: argparse.Namespace) -> int:
     from ..experiment.buffer import size_buffers
     from ..output.buffer_folder import write_buffer
+    from ..output.locations import OutputKind, check_output, default_out
     from ..output.sweep_folder import SweepStore
     from ..scenario import load_scenario
     from .run import apply_overrides
 
-    sc = load_scenario(args.scenario)
+    sc = load_scenario(args.scenario, allow_extends_outside=args.allow_extends_outside)
     if args.set:
         sc = apply_overrides(sc, args.set)
-    out = args.out or Path("results") / f"{sc.name}-buffer"
+    out = args.out or default_out(sc.name, "-buffer")
+    check_output(out, args.force, OutputKind.SWEEP)
     with resumable(out, "levels"):
         result = size_buffers(
             sc,

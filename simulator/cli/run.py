@@ -6,7 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..errors import UsageError
+from ..errors import UsageError, shorten
+from . import options
 from .exits import EXIT_INTERRUPTED
 
 
@@ -17,11 +18,18 @@ def add_commands(sub) -> None:
     )
     p.add_argument("scenario", metavar="SCENARIO.yaml")
     p.add_argument(
-        "--replications", "-n", type=int, help="replications per policy (default: the scenario's)"
+        "--replications",
+        "-n",
+        type=options.REPLICATIONS,
+        help="replications per policy, >= 1 (default: the scenario's)",
     )
-    p.add_argument("--seed", type=int, help="root seed (default: the scenario's)")
-    p.add_argument("--out", type=Path, help="results folder (default: results/<scenario name>)")
-    p.add_argument("--jobs", "-j", type=int, help="worker processes (default: all cores)")
+    p.add_argument("--seed", type=options.SEED, help="root seed >= 0 (default: the scenario's)")
+    p.add_argument(
+        "--out",
+        type=options.out_path,
+        help="results folder (default: results/<scenario name as a safe folder name>)",
+    )
+    p.add_argument("--jobs", "-j", type=options.JOBS, help="worker processes (default: all cores)")
     p.add_argument(
         "--policy",
         action="append",
@@ -30,13 +38,13 @@ def add_commands(sub) -> None:
     )
     p.add_argument(
         "--target-halfwidth",
-        type=float,
+        type=options.number(0, 1, open_low=True),
         metavar="H",
         help="add replications until the 95%% CI of the fill rate is ±H (fraction)",
     )
     p.add_argument(
         "--max-replications",
-        type=int,
+        type=options.REPLICATIONS,
         default=None,
         help="cap for --target-halfwidth (default 1000)",
     )
@@ -46,7 +54,13 @@ def add_commands(sub) -> None:
         metavar="PATH=VALUE",
         help="override one scenario field for this run (repeatable), e.g. --set horizon_days=365",
     )
-    p.add_argument("--force", action="store_true", help="replace an existing results folder")
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="replace an existing results folder (only a folder diversim wrote: it has a "
+        "manifest.json)",
+    )
+    options.add_scenario_options(p)
     p.add_argument("--no-report", action="store_true", help="skip plots and the HTML report")
     p.add_argument(
         "--no-alternatives",
@@ -59,7 +73,9 @@ def add_commands(sub) -> None:
 
     p = sub.add_parser("compare", help="side-by-side table of two or more results folders")
     p.add_argument("folders", nargs="+", type=Path, metavar="DIR")
-    p.add_argument("--out", type=Path, help="folder for comparison.csv (default: results/compare)")
+    p.add_argument(
+        "--out", type=options.out_path, help="folder for comparison.csv (default: results/compare)"
+    )
     p.add_argument(
         "--figure",
         action="append",
@@ -71,13 +87,14 @@ def add_commands(sub) -> None:
 
 def cmd_run(args: argparse.Namespace) -> int:
     from ..experiment.runner import run
+    from ..output.locations import default_out
     from ..output.results_folder import check_writable, write_run
     from ..scenario import load_scenario
 
-    sc = load_scenario(args.scenario)
+    sc = load_scenario(args.scenario, allow_extends_outside=args.allow_extends_outside)
     if args.set:
         sc = apply_overrides(sc, args.set)
-    out = args.out or Path("results") / sc.name
+    out = args.out or default_out(sc.name)
     check_writable(out, args.force)
     n = args.replications or sc.replications
     print(
@@ -138,9 +155,11 @@ def apply_overrides(sc, options: list[str]):
     values = {}
     for opt in options:
         if "=" not in opt:
-            raise UsageError(f"--set '{opt}': write PATH=VALUE, e.g. --set horizon_days=365")
+            raise UsageError(
+                f"--set '{shorten(opt)}': write PATH=VALUE, e.g. --set horizon_days=365"
+            )
         path, value = opt.split("=", 1)
-        values[path.strip()] = parse_value(value)
+        values[path.strip()] = parse_value(value, "--set", opt)
     return apply_parameters(sc, values, label="--set")
 
 

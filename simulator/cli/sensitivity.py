@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
 from .exits import EXIT_INTERRUPTED
-from .stress import add_run_options, load_with_overrides
+from .stress import add_run_options, load_with_overrides, output_folder
 
 
 def add_commands(sub) -> None:
@@ -60,7 +59,7 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
         except UsageError:
             raise UsageError(f"--param '{opt}': write PATH=LOW:HIGH") from None
         bounds[path] = rng
-    out = args.out or Path("results") / f"{sc.name}-sensitivity"
+    out = output_folder(args, sc, "-sensitivity")
     try:
         result = sensitivity(
             sc,

@@ -12,36 +12,13 @@ import sys
 from pathlib import Path
 
 from .exits import EXIT_INTERRUPTED
+from .options import add_batch_options
 
 
 def add_run_options(p, what: str) -> None:
-    """The options every weak-point command shares (replications, seed, executors, output)."""
-    p.add_argument(
-        "--replications", "-n", type=int, help="replications per case (default: the scenario's)"
-    )
-    p.add_argument("--seed", type=int, help="root seed (default: the scenario's)")
-    p.add_argument("--policy", action="append", metavar="P", help="only this policy (repeatable)")
-    p.add_argument("--out", type=Path, help=f"folder (default: results/<scenario>-{what})")
-    p.add_argument("--jobs", "-j", type=int, help="workers (default: all cores)")
-    p.add_argument(
-        "--executor", choices=["local", "dask"], default="local", help="local processes or Dask"
-    )
-    p.add_argument(
-        "--dask-scheduler",
-        metavar="tcp://HOST:PORT",
-        help="Dask scheduler address (default: a local Dask cluster)",
-    )
-    p.add_argument(
-        "--set",
-        action="append",
-        metavar="PATH=VALUE",
-        help="override one scenario field (repeatable)",
-    )
-    p.add_argument(
-        "--force", action="store_true", help="discard stored results of a run with other settings"
-    )
-    p.add_argument("--no-report", action="store_true", help="skip the plots and report.html")
-    p.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
+    """The options every weak-point command shares (replications, seed, executors, output,
+    overrides): the batch options of :mod:`.options`, with their checked values."""
+    add_batch_options(p, what, "results")
 
 
 def add_failure_options(p) -> None:
@@ -106,10 +83,19 @@ def load_with_overrides(args):
     from ..scenario import load_scenario
     from .run import apply_overrides
 
-    sc = load_scenario(args.scenario)
+    sc = load_scenario(args.scenario, allow_extends_outside=args.allow_extends_outside)
     if args.set:
         sc = apply_overrides(sc, args.set)
     return sc
+
+
+def output_folder(args, sc, suffix: str) -> Path:
+    """The output folder (``--out`` or results/<scenario><suffix>), checked before simulating."""
+    from ..output.locations import OutputKind, check_output, default_out
+
+    out = args.out or default_out(sc.name, suffix)
+    check_output(out, args.force, OutputKind.SWEEP)
+    return out
 
 
 def cmd_stress(args: argparse.Namespace) -> int:
@@ -122,7 +108,7 @@ def cmd_stress(args: argparse.Namespace) -> int:
     kinds = parse_element_kinds(args.elements)
     durations = parse_durations(args.duration)
     effect = parse_effect(args.effect)
-    out = args.out or Path("results") / f"{sc.name}-stress"
+    out = output_folder(args, sc, "-stress")
     try:
         result = stress_test(
             sc,

@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 from ..errors import UsageError
+from . import options
 from .exits import EXIT_INTERRUPTED
 
 
@@ -35,12 +36,18 @@ def add_commands(sub) -> None:
         metavar="PATH=LOW:HIGH",
         help="a Latin hypercube range (repeatable); see --samples",
     )
-    p.add_argument("--samples", type=int, default=10, help="LHS samples (default 10)")
+    p.add_argument(
+        "--samples", type=options.whole(1, 100_000), default=10, help="LHS samples (default 10)"
+    )
     p.add_argument("--design", type=Path, metavar="SWEEP.yaml", help="a design file")
-    p.add_argument("--replications", "-n", type=int, help="replications per point and policy")
-    p.add_argument("--seed", type=int, help="root seed (default: the scenario's)")
-    p.add_argument("--out", type=Path, help="folder (default: results/<scenario>-sweep)")
-    p.add_argument("--jobs", "-j", type=int, help="workers (default: all cores)")
+    p.add_argument(
+        "--replications", "-n", type=options.REPLICATIONS, help="replications per point and policy"
+    )
+    p.add_argument("--seed", type=options.SEED, help="root seed >= 0 (default: the scenario's)")
+    p.add_argument(
+        "--out", type=options.out_path, help="folder (default: results/<scenario>-sweep)"
+    )
+    p.add_argument("--jobs", "-j", type=options.JOBS, help="workers (default: all cores)")
     p.add_argument(
         "--executor",
         choices=["local", "dask"],
@@ -58,16 +65,18 @@ def add_commands(sub) -> None:
     )
     p.add_argument("--no-report", action="store_true", help="skip the plots")
     p.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
+    options.add_scenario_options(p)
     p.set_defaults(func=cmd_sweep)
 
 
 def cmd_sweep(args: argparse.Namespace) -> int:
     from ..experiment.designs import load_design, parse_grid_option, parse_lhs_option
     from ..experiment.sweep import sweep
+    from ..output.locations import OutputKind, check_output, default_out
     from ..output.sweep_folder import SweepStore, write_sweep
     from ..scenario import load_scenario
 
-    sc = load_scenario(args.scenario)
+    sc = load_scenario(args.scenario, allow_extends_outside=args.allow_extends_outside)
     chosen = [x for x in (args.grid, args.lhs, args.design) if x]
     if len(chosen) != 1:
         raise UsageError(
@@ -86,7 +95,8 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         reps = reps or options.get("replications")
         seed = seed if seed is not None else options.get("seed")
         policies = policies or options.get("policies")
-    out = args.out or Path("results") / f"{sc.name}-sweep"
+    out = args.out or default_out(sc.name, "-sweep")
+    check_output(out, args.force, OutputKind.SWEEP)
     try:
         result = sweep(
             sc,

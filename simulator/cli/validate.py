@@ -6,13 +6,15 @@ import argparse
 import json
 import sys
 
-from ..errors import ScenarioError
+from ..errors import ScenarioError, shorten
+from . import options
 from .exits import EXIT_BAD_INPUT, EXIT_OK
 
 
 def add_commands(sub) -> None:
     p = sub.add_parser("validate", help="check scenario files and report every problem")
     p.add_argument("files", nargs="+", metavar="SCENARIO.yaml")
+    options.add_scenario_options(p)
     p.set_defaults(func=cmd_validate)
 
     p = sub.add_parser("schema", help="print the JSON Schema of scenario files")
@@ -20,21 +22,29 @@ def add_commands(sub) -> None:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
+    from ..output.locations import default_out, folder_name
     from ..scenario import load_scenario
 
     failed = 0
     for path in args.files:
         try:
-            sc = load_scenario(path)
+            sc = load_scenario(path, allow_extends_outside=args.allow_extends_outside)
         except ScenarioError as exc:
             failed += 1
             for p in exc.problems:
                 print(f"error: {p}", file=sys.stderr)
             continue
         print(
-            f"ok: {path}: scenario '{sc.name}', {len(sc.nodes)} nodes, {len(sc.legs)} legs, "
-            f"{len(sc.sourcing)} policies, {len(sc.disruptions)} disruptions"
+            f"ok: {shorten(path, 200)}: scenario '{shorten(sc.name)}', {len(sc.nodes)} nodes, "
+            f"{len(sc.legs)} legs, {len(sc.sourcing)} policies, {len(sc.disruptions)} disruptions"
         )
+        if folder_name(sc.name) != sc.name:
+            print(
+                f"note: {shorten(path, 200)}: the name '{shorten(sc.name)}' is not a safe folder "
+                f"name; results go to '{default_out(sc.name)}' (give a name of letters, digits, "
+                "'-' and '_' to choose it)",
+                file=sys.stderr,
+            )
     if failed:
         print(f"{failed} of {len(args.files)} file(s) have problems", file=sys.stderr)
         return EXIT_BAD_INPUT

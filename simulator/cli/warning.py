@@ -8,9 +8,9 @@ so an interrupted sweep rerun with the same arguments reuses what it has.
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
+import math
 
-from ..errors import UsageError
+from ..errors import UsageError, shorten
 from .options import add_batch_options, resumable
 
 
@@ -19,8 +19,13 @@ def _days(text: str) -> list[float]:
         values = [float(x) for x in text.split(",") if x.strip()]
     except ValueError:
         raise argparse.ArgumentTypeError(
-            f"'{text}' is not a list of days: use numbers separated by commas, e.g. 0,2,5,10"
+            f"'{shorten(text)}' is not a list of days: use numbers separated by commas, "
+            "e.g. 0,2,5,10"
         ) from None
+    if any(not math.isfinite(v) for v in values):
+        raise argparse.ArgumentTypeError(
+            f"lead times must be finite numbers of days, got '{shorten(text)}'"
+        )
     if not values:
         raise argparse.ArgumentTypeError("give at least one lead time, e.g. 0,2,5,10")
     return values
@@ -51,6 +56,7 @@ def add_commands(sub) -> None:
 
 def cmd_warning_value(args: argparse.Namespace) -> int:
     from ..experiment.warning_lead import warning_lead_sweep
+    from ..output.locations import OutputKind, check_output, default_out
     from ..output.sweep_folder import SweepStore
     from ..output.warning_folder import value_lines, write_warning_lead
     from ..scenario import load_scenario
@@ -58,10 +64,11 @@ def cmd_warning_value(args: argparse.Namespace) -> int:
 
     if args.replications is not None and args.replications < 2:
         raise UsageError("--replications must be at least 2 for an interval")
-    sc = load_scenario(args.scenario)
+    sc = load_scenario(args.scenario, allow_extends_outside=args.allow_extends_outside)
     if args.set:
         sc = apply_overrides(sc, args.set)
-    out = args.out or Path("results") / f"{sc.name}-warning"
+    out = args.out or default_out(sc.name, "-warning")
+    check_output(out, args.force, OutputKind.SWEEP)
     with resumable(out, "points"):
         result = warning_lead_sweep(
             sc,

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from .exits import EXIT_INTERRUPTED
-from .stress import add_failure_options, add_run_options, load_with_overrides
+from .stress import add_failure_options, add_run_options, load_with_overrides, output_folder
 
 
 def add_commands(sub) -> None:
@@ -79,7 +79,7 @@ def cmd_worst_case(args: argparse.Namespace) -> int:
         generations=args.generations,
         search_seed=args.search_seed,
     )
-    out = args.out or Path("results") / f"{sc.name}-worst-case"
+    out = output_folder(args, sc, "-worst-case")
     try:
         result = worst_case(
             sc,

@@ -13,9 +13,8 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import yaml
 
-from ..errors import UsageError
+from ..errors import UsageError, shorten
 
 Point = dict[str, Any]
 
@@ -75,9 +74,19 @@ def latin_hypercube(
     return points
 
 
-def parse_value(text: str) -> Any:
-    """A command-line value as YAML would read it (3 → int, 0.5 → float, true → bool)."""
-    return yaml.safe_load(text) if text.strip() else text
+def parse_value(text: str, flag: str = "--set", option: str | None = None) -> Any:
+    """A command-line value as YAML would read it (3 → int, 0.5 → float, true → bool), under the
+    scenario files' limits (no tags, bounded nesting); a bad value raises UsageError naming
+    ``flag`` and the ``option`` it came from."""
+    from ..scenario.source import parse_value as parse_yaml
+
+    if not text.strip():
+        return text
+    try:
+        return parse_yaml(text)
+    except ValueError as exc:
+        shown = shorten(option if option is not None else text, 80)
+        raise UsageError(f"{flag} '{shown}': {exc}") from None
 
 
 def parse_grid_option(option: str) -> Axis:
@@ -100,7 +109,7 @@ def parse_grid_option(option: str) -> Axis:
                 f"--grid '{option}': value '{v}' must give {len(paths)} values "
                 "joined by ':' (one per linked path)"
             )
-        values.append(tuple(parse_value(x) for x in parts))
+        values.append(tuple(parse_value(x, "--grid", option) for x in parts))
     return Axis(paths, tuple(values))
 
 
@@ -110,11 +119,26 @@ def parse_lhs_option(option: str) -> tuple[str, tuple[float, float]]:
         path, rng = option.split("=", 1)
         lo, hi = (float(x) for x in rng.split(":"))
     except ValueError:
-        raise UsageError(f"--lhs '{option}': write PATH=LOW:HIGH") from None
+        raise UsageError(f"--lhs '{shorten(option)}': write PATH=LOW:HIGH") from None
+    if not (math.isfinite(lo) and math.isfinite(hi)) or hi < lo:
+        raise UsageError(
+            f"--lhs '{shorten(option)}': LOW and HIGH must be finite numbers with LOW <= HIGH"
+        )
     return path.strip(), (lo, hi)
 
 
 def load_design(path: Path, seed: int) -> tuple[list[Point], dict[str, Any]]:
+    """Read a design file (see :func:`_design`); a value of the wrong kind is a UsageError."""
+    try:
+        return _design(path, seed)
+    except (TypeError, ValueError, KeyError, AttributeError, OverflowError) as exc:
+        raise UsageError(
+            f"{shorten(path, 200)}: a value of the design has the wrong form ({shorten(exc)}); "
+            "see `diversim sweep --help` and docs for the design file format"
+        ) from None
+
+
+def _design(path: Path, seed: int) -> tuple[list[Point], dict[str, Any]]:
     """Read a design file; return its points and its run options (replications, seed, …).
 
     ::
@@ -130,16 +154,22 @@ def load_design(path: Path, seed: int) -> tuple[list[Point], dict[str, Any]]:
         lhs: {samples: 20, ranges: {PATH: [LOW, HIGH]}, integer: [PATH]}
         replications: 10                 # optional run options
     """
-    try:
-        spec = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise UsageError(f"design file '{path}' not found") from None
-    except yaml.YAMLError as exc:
-        raise UsageError(f"{path}: malformed YAML: {exc}") from None
+    from ..scenario.source import read_yaml_file
+
+    spec = read_yaml_file(Path(path))
     if not isinstance(spec, dict):
         raise UsageError(f"{path}: a design file must be a mapping with 'design:'")
     kind = spec.get("design", "grid")
     options = {k: spec[k] for k in ("replications", "seed", "policies") if k in spec}
+    for key, low, high in (("replications", 1, 1_000_000), ("seed", 0, 2**63 - 1)):
+        v = options.get(key)
+        if v is not None and (
+            isinstance(v, bool) or not isinstance(v, int) or not low <= v <= high
+        ):
+            raise UsageError(f"{path}: {key} must be a whole number from {low} to {high}")
+    pol = options.get("policies")
+    if pol is not None and (not isinstance(pol, list) or not all(isinstance(x, str) for x in pol)):
+        raise UsageError(f"{path}: policies must be a list of policy names")
     if kind == "grid":
         axes = []
         for i, entry in enumerate(spec.get("parameters") or []):

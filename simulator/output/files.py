@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import UsageError
+from .locations import OutputKind, is_diversim_folder, remove_stale, temp_prefix
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -35,7 +36,7 @@ def write_atomic(path: str | os.PathLike, content: bytes | str | pd.DataFrame) -
         data = content
     else:
         data = content.to_csv(index=False).encode("utf-8")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=temp_prefix(path.name, "file"), dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
@@ -51,9 +52,11 @@ def write_atomic(path: str | os.PathLike, content: bytes | str | pd.DataFrame) -
 def atomic_folder(out: Path, force: bool) -> Iterator[Path]:
     """Yield a hidden temporary folder beside ``out`` to fill; when the block ends it is renamed
     to ``out`` (replacing an existing ``out`` only with ``force``, and only then); when the block
-    fails or is interrupted it is removed and ``out`` is left as it was."""
+    fails or is interrupted it is removed and ``out`` is left as it was. Leftovers of an earlier
+    write of ``out`` that was killed (SIGKILL, power loss) are removed first."""
     out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
+    remove_stale(out.parent, out.name)
+    tmp = Path(tempfile.mkdtemp(prefix=temp_prefix(out.name, "tmp"), dir=out.parent))
     tmp.chmod(0o777 & ~_umask())  # mkdtemp makes it private; results are an ordinary folder
     try:
         yield tmp
@@ -64,10 +67,12 @@ def atomic_folder(out: Path, force: bool) -> Iterator[Path]:
 
 
 def _swap_into_place(tmp: Path, out: Path, force: bool) -> None:
-    if out.exists():
+    if out.exists() or out.is_symlink():
         if not force:
             raise UsageError(f"results folder '{out}' appeared during the run; nothing replaced")
-        old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
+        if not is_diversim_folder(out, OutputKind.RUN):
+            raise UsageError(f"'{out}' is no longer a diversim results folder; nothing replaced")
+        old = Path(tempfile.mkdtemp(prefix=temp_prefix(out.name, "old"), dir=out.parent))
         old.rmdir()
         out.rename(old)
         tmp.rename(out)

@@ -18,9 +18,9 @@ from typing import TYPE_CHECKING
 
 import yaml
 
-from ..errors import UsageError
 from ..experiment.parameters import scenario_data
 from .files import atomic_folder
+from .locations import OutputKind, check_output
 
 if TYPE_CHECKING:
     from ..experiment.runner import RunResult
@@ -50,14 +50,9 @@ def content_hash(text: str) -> str:
 
 
 def check_writable(out: Path, force: bool) -> None:
-    """Fail before any simulation if the folder exists and may not be replaced."""
-    if out.exists() and not force:
-        raise UsageError(
-            f"results folder '{out}' already exists; use --force to replace it or --out to "
-            "choose another folder"
-        )
-    if out.exists() and not out.is_dir():
-        raise UsageError(f"'{out}' exists and is not a folder; choose another --out")
+    """Fail before any simulation if the folder cannot be written, or exists and may not be
+    replaced (only a results folder, with ``force``); see :func:`.locations.check_output`."""
+    check_output(Path(out), force, OutputKind.RUN)
 
 
 def _versions() -> dict[str, str]:

@@ -18,6 +18,7 @@ import pandas as pd
 
 from ..errors import UsageError
 from .files import write_atomic
+from .locations import OutputKind, check_output, remove_stale
 
 if TYPE_CHECKING:
     from ..experiment.designs import Point
@@ -40,9 +41,17 @@ class SweepStore:
         return self.points / f"point-{i:05d}.csv"
 
     def prepare(self, fingerprint: str, design: list[Point], force: bool) -> None:
+        check_output(self.folder, force, OutputKind.SWEEP)
         meta = self.folder / "design.json"
+        remove_stale(self.points)  # temp files of points being written when a run was killed
+        remove_stale(self.folder)
         if meta.exists():
-            old = json.loads(meta.read_text())
+            try:
+                old = json.loads(meta.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                old = {}
+            if not isinstance(old, dict):
+                old = {}
             if old.get("fingerprint") != fingerprint:
                 if not force:
                     raise UsageError(

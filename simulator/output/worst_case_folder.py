@@ -53,8 +53,8 @@ def overlay_text(
     scenario_file: Path | None,
     overrides: dict[str, Any],
 ) -> str:
-    """The YAML overlay that reruns one scenario found: ``extends:`` the scenario file (its own
-    disruptions deleted with ``null`` unless they were kept, the failure added)."""
+    """The YAML scenario that reruns one case found: the scenario as run (overrides applied),
+    its own disruptions replaced by the failure unless they were kept."""
     from ..experiment.failures import failure_disruptions
     from ..experiment.parameters import scenario_data
 
@@ -70,22 +70,15 @@ def overlay_text(
         f"{row['lost_value_high']:,.0f}]; plausibility {row['probability']:.3g}.\n"
         f"# Run it: diversim run {folder}/overlays/worst-{_safe(policy)}-{rank}.yaml\n"
     )
-    nested = _nested(overrides) if scenario_file is not None else None
-    if nested is not None:
-        data: dict[str, Any] = {
-            "extends": os.path.relpath(
-                Path(scenario_file).resolve(), (folder / "overlays").resolve()
-            ),
-            "name": name,
-            **{k: v for k, v in nested.items() if k not in ("name", "disruptions")},
-        }
-        own = {} if result.keep_disruptions else {d: None for d in sc.disruptions}
-        data["disruptions"] = {**own, **added}
-    else:  # no file to extend (or --set on a list item): the whole scenario
-        data = scenario_data(sc)
-        data["name"] = name
-        kept = data.get("disruptions", {}) if result.keep_disruptions else {}
-        data["disruptions"] = {**kept, **added}
+    # The whole scenario, not an ``extends:`` of the original file: an overlay in the output
+    # folder would name a base file outside its own folder, which scenario files from elsewhere
+    # may not do (only with --allow-extends-outside). Self-contained, it runs anywhere.
+    if scenario_file is not None:
+        head += f"# Based on {Path(scenario_file).name} (self-contained: no extends).\n"
+    data = scenario_data(sc)
+    data["name"] = name
+    kept = data.get("disruptions", {}) if result.keep_disruptions else {}
+    data["disruptions"] = {**kept, **added}
     return head + yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
 
 

@@ -23,7 +23,7 @@ Sampler = Callable[[], float]
 
 
 class _Dist(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     #: What the distribution takes, with an example (the fix text for a mistake inside it).
     takes: ClassVar[str]

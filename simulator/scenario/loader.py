@@ -12,6 +12,7 @@ that can be found.
 from __future__ import annotations
 
 import copy
+import math
 from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
@@ -25,14 +26,20 @@ from .overlays import ScenarioSource, deep_merge, read_layers
 from .problems import pydantic_problems
 from .references import SECTIONS
 from .schema import Scenario
+from .types import MAX_NUMBER
 
 
-def load_scenario(path: str | Path, overrides: dict[str, Any] | None = None) -> Scenario:
+def load_scenario(
+    path: str | Path,
+    overrides: dict[str, Any] | None = None,
+    allow_extends_outside: bool = False,
+) -> Scenario:
     """Read, overlay and validate a scenario file; raise :class:`ScenarioError` on any problem.
 
-    ``overrides`` is a mapping merged on top of the file (same rules as ``extends``).
+    ``overrides`` is a mapping merged on top of the file (same rules as ``extends``). Base files
+    named by ``extends`` must lie in the file's folder tree unless ``allow_extends_outside``.
     """
-    source = read_layers(Path(path))
+    source = read_layers(Path(path), allow_outside=allow_extends_outside)
     if overrides:
         source.data = deep_merge(source.data, overrides)
     return validate_data(source.data, source)
@@ -51,7 +58,7 @@ def scenario_from_dict(data: dict[str, Any], name: str = "scenario") -> Scenario
 def validate_data(data: dict[str, Any], source: ScenarioSource | None = None) -> Scenario:
     """Validate a merged scenario mapping; raise one :class:`ScenarioError` listing everything."""
     source = source or ScenarioSource()
-    problems = list(source.problems)
+    problems = list(source.problems) + huge_numbers(data)
     sc: Scenario | None = None
     try:
         sc = Scenario.model_validate(data)
@@ -62,6 +69,33 @@ def validate_data(data: dict[str, Any], source: ScenarioSource | None = None) ->
     if problems or sc is None:
         raise ScenarioError(source.place(_dedupe(problems)))
     return sc
+
+
+def huge_numbers(data: Any) -> list[Problem]:
+    """A problem for every number beyond ±MAX_NUMBER (the root ``seed`` has its own bound)."""
+    out = []
+    stack: list[tuple[tuple[str, ...], Any]] = [((), data)]
+    while stack:
+        path, x = stack.pop()
+        if isinstance(x, Mapping):
+            stack.extend(((*path, str(k)), v) for k, v in x.items())
+        elif isinstance(x, list | tuple):
+            stack.extend(((*path, str(i)), v) for i, v in enumerate(x))
+        elif (
+            isinstance(x, int | float)
+            and not isinstance(x, bool)
+            and path != ("seed",)
+            and math.isfinite(x)
+            and abs(x) > MAX_NUMBER
+        ):
+            out.append(
+                Problem(
+                    ".".join(path),
+                    f"{float(x):.3g} is beyond the range of scenario numbers (±{MAX_NUMBER:.0e})",
+                    "use a realistic value; numbers in a scenario may be at most 1e12 in size",
+                )
+            )
+    return sorted(out, key=lambda p: p.path)
 
 
 def _dedupe(problems: list[Problem]) -> list[Problem]:

@@ -4,6 +4,9 @@
 overlays this one: mappings merge key by key, anything else (numbers, lists) replaces, a mapping
 whose ``kind`` or ``dist`` differs from the base's replaces it whole, and ``null`` deletes the key.
 A chain of bases that comes back to a file already in it is refused, naming the whole chain.
+A base must lie in the folder of the scenario file given (or below it): a file received from
+elsewhere cannot make the tool read ``/etc/passwd`` or ``../../secrets.yaml``, unless the user
+says so (``allow_outside``, the ``--allow-extends-outside`` option).
 
 The result, a :class:`ScenarioSource`, remembers the file and line that last wrote each field, so
 a problem found later in the merged data is reported where the user wrote it.
@@ -12,14 +15,18 @@ a problem found later in the merged data is reported where the user wrote it.
 from __future__ import annotations
 
 import copy
+import os
 import re
 from pathlib import Path
 from typing import Any
 
-from ..errors import Problem, ScenarioError
+from ..errors import Problem, ScenarioError, shorten
 from .references import SECTIONS, did_you_mean
 from .source import PathKey, display_name, read_scenario_file, similar_file
 from .types import TAG_FIELDS
+
+MAX_CHAIN = 20
+"""The most files in one chain of ``extends`` (a variant of a variant of … a base)."""
 
 # The words the cross-checks use for an unknown id of each section ("unknown supplier 'x'").
 _SECTION_WORDS = {
@@ -79,10 +86,13 @@ def deep_merge(base: dict[str, Any], overlay: dict[str, Any]) -> dict[str, Any]:
     return _merge(base, overlay, (), None, [])
 
 
-def read_layers(path: Path, chain: tuple[Path, ...] = ()) -> ScenarioSource:
+def read_layers(
+    path: Path, chain: tuple[Path, ...] = (), allow_outside: bool = False
+) -> ScenarioSource:
     """Read ``path`` and, through its ``extends`` lines, every base under it, merged.
 
-    ``chain`` is the files that extend this one (outermost first), to refuse cycles.
+    ``chain`` is the files that extend this one (outermost first), to refuse cycles. Bases must
+    lie in the first file's folder tree unless ``allow_outside``.
     """
     path = path.resolve() if path.exists() else path.absolute()
     file = read_scenario_file(path)
@@ -92,8 +102,8 @@ def read_layers(path: Path, chain: tuple[Path, ...] = ()) -> ScenarioSource:
         source = ScenarioSource()
         source.data = copy.deepcopy(data)
     else:
-        parent_path = _resolve_parent(parent, path, shown, lines, chain)
-        source = read_layers(parent_path, (*chain, path))
+        parent_path = _resolve_parent(parent, path, shown, lines, chain, allow_outside)
+        source = read_layers(parent_path, (*chain, path), allow_outside)
         absent: list[tuple[PathKey, list[str]]] = []
         deleted: list[PathKey] = []
         source.data = _merge(source.data, data, (), absent, deleted)
@@ -152,16 +162,37 @@ def _merge(
     return merged
 
 
+def _is_file(path: Path) -> bool:
+    try:
+        return path.is_file()
+    except (OSError, ValueError):  # a name too long for the system, say
+        return False
+
+
+def _inside(candidate: Path, root: Path) -> bool:
+    """Whether ``candidate`` (symbolic links followed) lies in ``root`` or below it."""
+    real, top = os.path.realpath(candidate), os.path.realpath(root)
+    try:
+        return os.path.commonpath([real, top]) == top
+    except ValueError:  # pragma: no cover - another drive on Windows
+        return False
+
+
 def _resolve_parent(
-    parent: Any, path: Path, shown: str, lines: dict[PathKey, int], chain: tuple[Path, ...]
+    parent: Any,
+    path: Path,
+    shown: str,
+    lines: dict[PathKey, int],
+    chain: tuple[Path, ...],
+    allow_outside: bool,
 ) -> Path:
     line = lines.get(("extends",))
-    if not isinstance(parent, str) or not parent.strip():
+    if not isinstance(parent, str) or not parent.strip() or "\0" in parent:
         raise ScenarioError(
             [
                 Problem(
                     "extends",
-                    f"extends must name a file, got {parent!r}",
+                    f"extends must name a file, got {shorten(repr(parent))}",
                     "write extends: base.yaml (a path relative to this file)",
                     file=shown,
                     line=line,
@@ -169,15 +200,30 @@ def _resolve_parent(
             ]
         )
     parent_path = path.parent / parent
-    if not parent_path.is_file():
+    root = (chain[0] if chain else path).parent
+    if not allow_outside and not _inside(parent_path, root):
+        raise ScenarioError(
+            [
+                Problem(
+                    "extends",
+                    f"base file '{shorten(parent)}' is outside the scenario's folder "
+                    f"({display_name(root)})",
+                    "copy the base file into the scenario's folder (or a folder below it) and "
+                    "extend that copy; or, if you trust this file, pass --allow-extends-outside",
+                    file=shown,
+                    line=line,
+                )
+            ]
+        )
+    if not _is_file(parent_path):
         close = similar_file(parent_path)
         hint = f" — did you mean '{(Path(parent).parent / close).as_posix()}'?" if close else ""
         raise ScenarioError(
             [
                 Problem(
                     "extends",
-                    f"base file '{parent}' not found (looked for {display_name(parent_path)})"
-                    + hint,
+                    f"base file '{shorten(parent)}' not found (looked for "
+                    f"{shorten(display_name(parent_path))})" + hint,
                     "give the base file's path relative to this file",
                     file=shown,
                     line=line,
@@ -185,6 +231,18 @@ def _resolve_parent(
             ]
         )
     parent_path = parent_path.resolve()
+    if len(chain) + 1 >= MAX_CHAIN:
+        raise ScenarioError(
+            [
+                Problem(
+                    "extends",
+                    f"extends chains more than {MAX_CHAIN} files",
+                    "let variants extend one shared base instead of each other",
+                    file=shown,
+                    line=line,
+                )
+            ]
+        )
     if parent_path in (*chain, path):
         start = (*chain, path).index(parent_path)
         cycle = " -> ".join(display_name(p) for p in (*(*chain, path)[start:], parent_path))

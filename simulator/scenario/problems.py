@@ -17,7 +17,7 @@ from typing import Any, get_origin
 
 from pydantic import BaseModel, ValidationError
 
-from ..errors import Problem
+from ..errors import Problem, shorten
 from . import distributions
 from .field_paths import (
     Where,
@@ -109,8 +109,15 @@ def _empty(e: _Error) -> Problem:
 
 def _id_not_text(e: _Error) -> Problem:
     return Problem(
-        e.path, f"ids must be text, got {_fmt(e.given)}", f"quote the id, e.g. '{e.given}':"
+        e.path,
+        f"ids must be text, got {_fmt(e.given)}",
+        f"quote the id, e.g. '{shorten(e.given, 40)}':",
     )
+
+
+def _not_finite(e: _Error) -> Problem:
+    fix = e.fix or "write a finite number"
+    return Problem(e.path, f"must be a finite number, got {_fmt(e.given)}", fix)
 
 
 def _missing(e: _Error) -> Problem:
@@ -151,7 +158,7 @@ def _unknown_tag(e: _Error) -> Problem:
     given = str(e.ctx.get("tag"))
     return Problem(
         f"{e.path}.{tag}" if e.path else tag,
-        f"unknown {tag} '{given}'" + did_you_mean(given, expected),
+        f"unknown {tag} '{shorten(given)}'" + did_you_mean(given, expected),
         f"use one of: {', '.join(expected)}",
     )
 
@@ -281,6 +288,7 @@ _HANDLERS: dict[str, Handler] = {
     "list_type": _null_is_empty(_not_a_list),
     "tuple_type": _null_is_empty(_not_a_list),
     "int_from_float": _not_whole,
+    "finite_number": _not_finite,
 }
 
 
@@ -383,14 +391,17 @@ def _allowed(model: type[BaseModel]) -> str:
 
 
 def _fmt(x: Any) -> str:
+    """A value as a message repeats it: short, and safe to print."""
     if isinstance(x, float):
         return f"{x:g}"
     if isinstance(x, str):
-        return f"'{x}'"
+        return f"'{shorten(x)}'"
     if x is None:
         return "nothing (null)"
     if isinstance(x, dict):
         return "a mapping"
     if isinstance(x, list):
         return "a list"
-    return repr(x)
+    if isinstance(x, int) and not isinstance(x, bool) and abs(x) >= 10**15:
+        return f"{x:.3g}"
+    return shorten(repr(x))

@@ -12,7 +12,7 @@ import difflib
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from ..errors import Problem
+from ..errors import Problem, shorten
 from .types import Mode, NodeKind
 
 SHARE_TOLERANCE = 1e-6
@@ -29,7 +29,7 @@ def did_you_mean(name: str, known: Iterable[str]) -> str:
     known = [k for k in known if isinstance(k, str)]
     by_case = [k for k in known if k.lower() == name.lower()]
     close = by_case or difflib.get_close_matches(name, known, n=1, cutoff=0.6)
-    return f" — did you mean '{close[0]}'?" if close else ""
+    return f" — did you mean '{shorten(close[0])}'?" if close else ""
 
 
 def listing(known: Iterable[str], limit: int = 12) -> str:
@@ -41,7 +41,7 @@ def unknown(path: str, what: str, name: str, known: Iterable[str]) -> Problem:
     known = sorted(k for k in known if isinstance(k, str))
     return Problem(
         path,
-        f"unknown {what} '{name}'{did_you_mean(name, known)}",
+        f"unknown {what} '{shorten(name)}'{did_you_mean(str(name), known)}",
         f"use one of: {listing(known)}" if known else f"define the {what} first",
     )
 

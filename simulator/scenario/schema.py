@@ -19,6 +19,8 @@ from ..policies.inventory import InventoryPolicy
 from ..policies.sourcing import SourcingPolicy
 from .distributions import DIST_EXAMPLE, Distribution, Fixed
 from .types import (
+    MAX_HORIZON_DAYS,
+    MAX_UNIT_RATE,
     PASS_THROUGH_KINDS,
     Fraction,
     Mode,
@@ -114,7 +116,10 @@ class PoissonDemand(Spec):
     """Single units arriving as a Poisson process of ``rate_per_day`` (continuous time)."""
 
     kind: Literal["poisson"]
-    rate_per_day: Positive = Field(description="a positive number of units per day")
+    rate_per_day: Annotated[float, Field(gt=0, le=MAX_UNIT_RATE)] = Field(
+        description="a positive number of units per day, at most 100000 (each unit is one "
+        "simulated arrival; write larger demand as kind: daily)"
+    )
     seasonality: Seasonality | None = None
 
     @property
@@ -127,7 +132,10 @@ class RateDemand(Spec):
     spaced in time (the k-th unit at (k + ½) / per_day): the classic EOQ setting."""
 
     kind: Literal["rate"]
-    per_day: Positive = Field(description="units/day, arriving one at a time, evenly spaced")
+    per_day: Annotated[float, Field(gt=0, le=MAX_UNIT_RATE)] = Field(
+        description="units/day (> 0, at most 100000), arriving one at a time, evenly spaced; "
+        "write larger demand as kind: daily"
+    )
     seasonality: Seasonality | None = None
 
     @property
@@ -521,12 +529,18 @@ class Scenario(Spec):
     name: str = Field(min_length=1, description=_NAME)
     description: str | None = None
     currency: str = "USD"
-    seed: Annotated[int, Field(ge=0)] = Field(12345, description="a whole number >= 0")
-    horizon_days: Annotated[int, Field(gt=0)] = Field(365, description="a whole number of days > 0")
+    seed: Annotated[int, Field(ge=0, le=2**63 - 1)] = Field(
+        12345, description="a whole number from 0 to 2**63 - 1"
+    )
+    horizon_days: Annotated[int, Field(gt=0, le=MAX_HORIZON_DAYS)] = Field(
+        365, description="a whole number of days > 0, at most 36500 (100 years)"
+    )
     warmup_days: Annotated[int, Field(ge=0)] = Field(
         0, description="days excluded from the figures: a whole number >= 0, less than horizon_days"
     )
-    replications: Annotated[int, Field(ge=1)] = Field(30, description="a whole number >= 1")
+    replications: Annotated[int, Field(ge=1, le=1_000_000)] = Field(
+        30, description="a whole number from 1 to 1000000"
+    )
     recovery_threshold: Annotated[float, Field(gt=0, le=1)] = Field(
         0.95, description="a fraction of demand served, > 0 and <= 1 (default 0.95)"
     )

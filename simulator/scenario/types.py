@@ -17,14 +17,27 @@ NonNegative = Annotated[float, Field(ge=0)]
 Positive = Annotated[float, Field(gt=0)]
 Fraction = Annotated[float, Field(ge=0, le=1)]
 
+MAX_NUMBER = 1e12
+"""The largest magnitude of any number in a scenario (the root ``seed`` excepted): far beyond any
+real quantity, price or time, and small enough that products and squares of such numbers stay
+finite."""
+MAX_UNIT_RATE = 100_000.0
+"""The highest rate (units/day) of demand that arrives one unit at a time (poisson, rate): each
+unit is one simulated event; larger demand is written as kind: daily."""
+MAX_HORIZON_DAYS = 36_500
+"""The longest simulated horizon (100 years)."""
+
 TAG_FIELDS = ("kind", "dist")
 """The fields that say which variant a mapping is (a node's ``kind``, a distribution's ``dist``)."""
 
 
 class Spec(BaseModel):
-    """Base of every scenario definition: frozen, unknown keys refused, aliases accepted."""
+    """Base of every scenario definition: frozen, unknown keys refused, aliases accepted, and
+    every number finite (``.inf`` and ``.nan`` are refused)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, populate_by_name=True, allow_inf_nan=False
+    )
 
 
 class NodeKind(StrEnum):

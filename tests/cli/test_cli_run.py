@@ -107,6 +107,9 @@ def test_ctrl_c_leaves_no_half_written_folder(tiny_data, tmp_path):
     out = tmp_path / "res"
     out.mkdir()
     (out / "summary.csv").write_text("previous run\n")
+    (out / "manifest.json").write_text(
+        '{"scenario": "tiny"}\n'
+    )  # a results folder: --force may replace it
     env = {**os.environ, "MPLBACKEND": "Agg"}
     proc = subprocess.Popen(
         [

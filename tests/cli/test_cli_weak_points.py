@@ -78,7 +78,8 @@ def test_worst_case_overlay_reruns_the_case(tiny_file, tmp_path):
     assert (out / "plots" / "search.png").exists() and (out / "search.csv").exists()
     overlay = out / top.iloc[0]["overlay"]
     text = overlay.read_text()
-    assert text.startswith("# Worst case 1 for policy 'single'") and "extends:" in text
+    assert text.startswith("# Worst case 1 for policy 'single'") and "Based on tiny" in text
+    assert "\nextends:" not in text  # self-contained: it may not extend a file outside its folder
     # The overlay is a scenario file: run it and get the same fill rate (same seed, common
     # random numbers).
     run = cli("run", str(overlay), "-n", "2", "--policy", "single", "--out", str(tmp_path / "rr"))

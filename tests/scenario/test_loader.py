@@ -314,10 +314,10 @@ def test_duplicate_keys_are_reported(write, minimal):
 
 
 def test_extends_is_relative_to_the_file_and_deep_merges(write, pair):
-    write("base/base.yaml", pair)
+    write("variants/common/base.yaml", pair)
     path = write(
         "variants/fast.yaml",
-        "extends: ../base/base.yaml\n"
+        "extends: common/base.yaml\n"
         "nodes:\n"
         "  cn_shenzhen:\n"
         "    capacity_per_day: 300\n"

@@ -81,5 +81,6 @@ def test_where_follows_union_tags_and_aliases():
 
 def test_the_json_schema_carries_the_fix_texts():
     props = Scenario.model_json_schema(by_alias=True)["properties"]
-    assert props["horizon_days"]["description"] == "a whole number of days > 0"
+    horizon = props["horizon_days"]["description"]
+    assert horizon == "a whole number of days > 0, at most 36500 (100 years)"
     assert props["nodes"]["additionalProperties"]["description"].startswith("a node: ")
