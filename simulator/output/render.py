@@ -56,7 +56,14 @@ def draw_plots(data: ResultsData, plots_dir: Path | None = None) -> list[Rendere
 
 
 def plot_folder(folder: str | os.PathLike) -> list[Path]:
-    """Re-draw the plots of a results folder into ``folder/plots``; return the files written."""
+    """Re-draw the plots of a results folder (or of a sweep folder: its sweep plots only) into
+    ``folder/plots``; return the files written."""
+    from .sweep_folder import is_sweep_folder, load_sweep
+
+    if is_sweep_folder(folder):
+        from .sweep_plots import plot_sweep
+
+        return plot_sweep(load_sweep(folder), Path(folder))
     data = load_results(folder)
     plots_dir = data.folder / "plots"
     rendered = draw_plots(data, plots_dir)
@@ -64,7 +71,14 @@ def plot_folder(folder: str | os.PathLike) -> list[Path]:
 
 
 def report_folder(folder: str | os.PathLike) -> Path:
-    """Re-build ``folder/report.html`` (plots drawn afresh, in memory); return its path."""
+    """Re-build ``folder/report.html`` (plots drawn afresh, in memory); return its path. A sweep
+    folder gets the sweep report (:mod:`.sweep_report`)."""
+    from .sweep_folder import is_sweep_folder, load_sweep
+
+    if is_sweep_folder(folder):
+        from .sweep_report import build_sweep_report
+
+        return write_atomic(Path(folder) / "report.html", build_sweep_report(load_sweep(folder)))
     data = load_results(folder)
     return write_report(data, build_report(data, draw_plots(data)))
 
