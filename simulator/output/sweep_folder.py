@@ -128,8 +128,8 @@ def load_sweep(folder: str | os.PathLike) -> SweepData:
             "points) to write them"
         )
     text = {"policy": str, "figure": str, "scope": str, "interval": str}
-    summary = pd.read_csv(summary_path, dtype=text, float_precision="round_trip")
-    points = pd.read_csv(points_path, float_precision="round_trip")
+    summary = pd.read_csv(summary_path, dtype=text)
+    points = pd.read_csv(points_path)
     missing = {"point", "policy", "figure", "mean"} - set(summary.columns)
     if missing or "point" not in points.columns:
         raise UsageError(
