@@ -107,8 +107,10 @@ def differences(folders: list[Path]) -> list[str]:
 def comparison_table(allf: pd.DataFrame) -> pd.DataFrame:
     """Figure × policy rows, one column per run: 'mean [low, high]' in :func:`human` numbers."""
     cells = allf.apply(
-        lambda r: f"{human(r['mean'], r['figure'])} "
-        f"[{human(r['ci_low'], r['figure'])}, {human(r['ci_high'], r['figure'])}]",
+        lambda r: (
+            f"{human(r['mean'], r['figure'])} "
+            f"[{human(r['ci_low'], r['figure'])}, {human(r['ci_high'], r['figure'])}]"
+        ),
         axis=1,
     )
     return (

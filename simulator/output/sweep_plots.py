@@ -78,7 +78,8 @@ def sweep_figures(result: SweepResult | SweepData) -> list[tuple[str, str, Figur
         out.append(("sweep_heatmap", f"{HEADLINE.replace('_', ' ')} over both parameters", fig))
         fig = best_policy_map(s, params[0], params[1], result.policies)
         out.append(("sweep_best_policy", "Best policy at each point", fig))
-    out.append(("sweep_pareto", "Pareto front of cost against fill rate", pareto(s, result.policies, params)))
+    fig = pareto(s, result.policies, params)
+    out.append(("sweep_pareto", "Pareto front of cost against fill rate", fig))
     return out
 
 

@@ -20,9 +20,9 @@ COVER = "nodes.dc.inventory.order_up_to_days_of_cover"
 
 @pytest.fixture(scope="module")
 def sweep_dir(tmp_path_factory):
-    from simulator import scenario_from_dict
-
     from conftest import BASE
+
+    from simulator import scenario_from_dict
 
     old = os.umask(0o022)
     try:
