@@ -9,6 +9,7 @@ schema has validated each field on its own.
 
 from __future__ import annotations
 
+from datetime import date
 from enum import StrEnum
 from functools import cached_property
 from typing import Annotated, Literal
@@ -153,6 +154,25 @@ class _NodeBase(Spec):
         (), description="a list of words, e.g. tags: [asia, critical]"
     )
     name: str | None = Field(None, description=_NAME)
+    label: str | None = Field(
+        None,
+        min_length=1,
+        max_length=40,
+        description="a short name for maps and tables (at most 40 characters), e.g. label: "
+        "Shenzhen; default: the name up to its first bracket when short, else the id",
+    )
+
+    @property
+    def display_label(self) -> str | None:
+        """The label given, else the name up to its first bracket if that is at most 26
+        characters, else None (the caller falls back to the id)."""
+        if self.label:
+            return self.label
+        if self.name:
+            short = self.name.split(" (", 1)[0].strip()
+            if 0 < len(short) <= 26:
+                return short
+        return None
 
 
 class SupplierNode(_NodeBase):
@@ -522,6 +542,11 @@ class Scenario(Spec):
     description: str | None = None
     currency: str = "USD"
     seed: Annotated[int, Field(ge=0)] = Field(12345, description="a whole number >= 0")
+    start_date: date | None = Field(
+        None,
+        description="the calendar date of day 0, e.g. start_date: 2023-08-01; time axes then "
+        "show dates (the model itself counts days)",
+    )
     horizon_days: Annotated[int, Field(gt=0)] = Field(365, description="a whole number of days > 0")
     warmup_days: Annotated[int, Field(ge=0)] = Field(
         0, description="days excluded from the figures: a whole number >= 0, less than horizon_days"
@@ -594,6 +619,20 @@ class Scenario(Spec):
     def chokepoints(self) -> frozenset[str]:
         """Ids of the chokepoint nodes."""
         return frozenset(self._by_kind[NodeKind.CHOKEPOINT])
+
+    def label_of(self, node_id: str) -> str:
+        """A readable label of a node: its ``label``, its short name, else its id with spaces."""
+        n = self.nodes[node_id]
+        return n.display_label or node_id.replace("_", " ")
+
+    def day_to_date(self, day: float):
+        """The calendar date (numpy datetime64[s]) of a simulated day, or None without
+        ``start_date``."""
+        if self.start_date is None:
+            return None
+        import numpy as np
+
+        return np.datetime64(self.start_date, "s") + np.timedelta64(round(day * 86400), "s")
 
     @property
     def policy_names(self) -> list[str]:
