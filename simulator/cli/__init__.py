@@ -17,7 +17,7 @@ from collections.abc import Sequence
 
 from .. import __version__
 from ..errors import ScenarioError, UsageError
-from . import buffer, output, run, sweep, validate
+from . import buffer, output, run, sweep, tables, validate
 from .exits import EXIT_BAD_INPUT, EXIT_INTERRUPTED
 
 
@@ -30,7 +30,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"diversim {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
-    for verbs in (validate, run, sweep, buffer, output):
+    for verbs in (validate, run, sweep, buffer, output, tables):
         verbs.add_commands(sub)
     return parser
 
