@@ -620,6 +620,22 @@ class Scenario(Spec):
         """Ids of the chokepoint nodes."""
         return frozenset(self._by_kind[NodeKind.CHOKEPOINT])
 
+    # In a notebook ----------------------------------------------------------------------
+    def __repr__(self) -> str:
+        return (
+            f"<Scenario '{self.name}': {len(self.nodes)} nodes, {len(self.legs)} legs, "
+            f"{len(self.sourcing)} policies, {len(self.disruptions)} disruptions; "
+            f"{self.horizon_days} days × {self.replications} replications>"
+        )
+
+    __str__ = __repr__
+
+    def _repr_html_(self) -> str:
+        """A short summary for Jupyter (see :func:`.display.scenario_html`)."""
+        from .display import scenario_html
+
+        return scenario_html(self)
+
     def label_of(self, node_id: str) -> str:
         """A readable label of a node: its ``label``, its short name, else its id with spaces."""
         n = self.nodes[node_id]
