@@ -70,7 +70,17 @@ def plot_folder(folder: str | os.PathLike) -> list[Path]:
     return [plots_dir / f"{r.stem}.{ext}" for r in rendered for ext in ("png", "svg")]
 
 
-def report_folder(folder: str | os.PathLike) -> Path:
+def report_parts(data: ResultsData, interactive: bool = True):
+    """The interactive figures for the report (:mod:`.interactive`), or None without plotly or
+    when ``interactive`` is False."""
+    if not interactive:
+        return None
+    from .interactive import interactive_parts
+
+    return interactive_parts(data)
+
+
+def report_folder(folder: str | os.PathLike, interactive: bool = True) -> Path:
     """Re-build ``folder/report.html`` (plots drawn afresh, in memory); return its path. A sweep
     folder gets the sweep report (:mod:`.sweep_report`)."""
     from .sweep_folder import is_sweep_folder, load_sweep
@@ -80,7 +90,8 @@ def report_folder(folder: str | os.PathLike) -> Path:
 
         return write_atomic(Path(folder) / "report.html", build_sweep_report(load_sweep(folder)))
     data = load_results(folder)
-    return write_report(data, build_report(data, draw_plots(data)))
+    parts = report_parts(data, interactive)
+    return write_report(data, build_report(data, draw_plots(data), parts))
 
 
 def write_report(data: ResultsData, html_text: str) -> Path:
@@ -92,7 +103,7 @@ def render(folder: Path) -> None:
     ``folder/report.html``, reading only the folder's files."""
     data = load_results(folder)
     rendered = draw_plots(data, data.folder / "plots")
-    write_report(data, build_report(data, rendered))
+    write_report(data, build_report(data, rendered, report_parts(data)))
 
 
 def write_comparison_plots(table: pd.DataFrame, figures: list[str], out: Path) -> list[Path]:
