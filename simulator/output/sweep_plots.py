@@ -70,7 +70,18 @@ def sweep_figures(result: SweepResult | SweepData) -> list[tuple[str, str, Figur
     out: list[tuple[str, str, Figure]] = []
     for k, param in enumerate(params):
         others = [p for p in params if p != param]
-        fig = line_over_parameter(s, param, result.policies, facet=others[0] if others else None)
+        if len(others) > 1:  # three or more axes: dots, never an average over two of them
+            fig = _dots_over_parameter(
+                replication_scope(s)[lambda x: x["figure"] == HEADLINE],
+                param,
+                result.policies,
+                HEADLINE,
+                others[0],
+            )
+        else:
+            fig = line_over_parameter(
+                s, param, result.policies, facet=others[0] if others else None
+            )
         stem = "sweep_line" if k == 0 else f"sweep_line_{k + 1}"
         out.append((stem, f"{HEADLINE.replace('_', ' ')} across {param}", fig))
     if len(params) == 2 and all(_numeric(s[p]) for p in params):
@@ -116,6 +127,9 @@ def line_over_parameter(
     colors = policy_colors(policies)
     d = replication_scope(s)
     d = d[d["figure"] == figure]
+    dots = facet is not None and d[facet].nunique() > MAX_FACETS
+    if dots:  # too many values to facet (a Latin hypercube): every design point is a dot
+        return _dots_over_parameter(d, param, policies, figure, facet)
     values = list(np.sort(d[facet].unique())) if facet is not None else [None]
     shown = values[:MAX_FACETS]
     ncols = min(len(shown), 3)
@@ -153,6 +167,44 @@ def line_over_parameter(
         fig.suptitle(title, fontsize=10.5)
         handles, names = axes[0][0].get_legend_handles_labels()
         fig.legend(handles, names, loc="outside right upper", title="policy")
+    return fig
+
+
+def _dots_over_parameter(
+    d: pd.DataFrame, param: str, policies: list[str], figure: str, other: str
+) -> Figure:
+    """Every design point's mean (and 95% CI) against one parameter, nothing averaged: for
+    designs where the other parameters take too many values to facet."""
+    colors = policy_colors(policies)
+    label = figure.replace("_", " ")
+    with plot_style():
+        fig = new_figure(8, 4.5)
+        ax = fig.add_subplot()
+        for p in policies:
+            g = d[d["policy"] == p].sort_values(param)
+            if g.empty:
+                continue
+            err = np.vstack([g["mean"] - g["ci_low"], g["ci_high"] - g["mean"]])
+            ax.errorbar(
+                g[param],
+                g["mean"],
+                yerr=np.clip(err, 0, None),
+                fmt="o",
+                ms=4,
+                color=colors[p],
+                alpha=0.8,
+                elinewidth=0.8,
+                label=mpl_text(p),
+            )
+        ax.set_xlabel(parameter_label(param))
+        ax.set_ylabel(f"{label} (mean, 95% CI)")
+        ax.set_title(
+            f"{label.capitalize()} across {parameter_label(param)} (one dot per design point; "
+            f"{parameter_label(other)} and any other parameters vary too)",
+            fontsize=10,
+        )
+        ax.grid(alpha=0.3)
+        _legend_outside(ax, title="policy")
     return fig
 
 

@@ -128,3 +128,18 @@ def test_pareto_front_is_drawn_through_its_points_and_labelled():
     assert np.allclose(front.get_xdata(), [1, 2]) and np.allclose(front.get_ydata(), [0.8, 0.9])
     labels = [t.get_text() for t in ax.texts]
     assert labels == ["x\na=0", "y\na=0"]
+
+
+def test_too_many_values_to_facet_draws_every_point_instead():
+    # A Latin hypercube: b takes a new value at every point; nothing may be averaged.
+    rng = np.random.default_rng(3)
+    rows = [
+        (k, float(a), float(b), "p", "fill_rate", b, b - 0.01, b + 0.01)
+        for k, (a, b) in enumerate(zip(rng.uniform(0, 1, 10), rng.uniform(0, 1, 10), strict=True))
+    ]
+    fig = line_over_parameter(_summary(rows), "a", ["p"], facet="b")
+    (ax,) = fig.axes
+    (dots,) = [c for c in ax.containers]  # one errorbar container: the design points
+    y = dots.lines[0].get_ydata()
+    assert sorted(y) == sorted(r[5] for r in rows)  # every point's own mean
+    assert "one dot per design point" in ax.get_title()
