@@ -20,7 +20,16 @@ COVER = "nodes.dc.inventory.order_up_to_days_of_cover"
 
 @pytest.fixture(scope="module")
 def sweep_dir(tmp_path_factory):
-    from conftest import BASE
+    import importlib.util
+    from pathlib import Path
+
+    # The top-level conftest's BASE scenario (a plain `import conftest` may find another one).
+    spec = importlib.util.spec_from_file_location(
+        "_top_conftest", Path(__file__).resolve().parents[1] / "conftest.py"
+    )
+    top = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(top)
+    BASE = top.BASE
 
     from simulator import scenario_from_dict
 
