@@ -22,15 +22,18 @@ LAYERS = ("scenario", "network", "policies", "model", "analysis", "experiment", 
 #: Top-level modules and their layer: errors and the package itself (``__version__``) are below
 #: everything; ``python -m simulator`` is the CLI.
 TOP_LEVEL = {"simulator": -1, "simulator.errors": -1, "simulator.__main__": LAYERS.index("cli")}
-#: The one documented exception: the scenario schema's union of sourcing and inventory specs is
-#: made of the spec classes each policy kind defines in ``simulator/policies/``.
-EXCEPTIONS = {"simulator.scenario.schema": "simulator.policies"}
+#: The documented exceptions, both the same design choice: a policy kind lives in ONE module of
+#: ``simulator/policies/`` (its spec, its strategy and its own checks), so the scenario layer reads
+#: the policy registry instead of repeating it. The schema's union of sourcing and inventory specs
+#: is made of those spec classes; the cross-reference checks ask each kind which suppliers it uses
+#: and run its own checks. See docs/ARCHITECTURE.md ("one home for a policy kind").
+EXCEPTIONS = {
+    "simulator.scenario.schema": "simulator.policies",
+    "simulator.scenario.checks": "simulator.policies.sourcing",
+}
 #: Imports that go the wrong way in model, policies, network or scenario, as (importer,
-#: imported) module names, left as they are here: being moved by the policy-registry work.
-#: None on this branch; main's scenario/checks.py imports the sourcing registry.
-BEING_MOVED: frozenset[tuple[str, str]] = frozenset(
-    {("simulator.scenario.checks", "simulator.policies.sourcing")}
-)
+#: imported) module names, left as they are while being moved. None.
+BEING_MOVED: frozenset[tuple[str, str]] = frozenset()
 
 
 @dataclass(frozen=True)

@@ -34,6 +34,10 @@ DECISION_COLUMNS = (
     ("hhi_country", "country HHI", "number"),
 )
 
+#: Hidden concentration: country HHI at most this, and more than this share through one strait.
+HIDDEN_HHI = 0.6
+HIDDEN_EXPOSURE = 0.5
+
 OBJECTIVE_FIGURE = {
     DecisionObjective.LANDED_COST: "landed_cost_per_unit",
     DecisionObjective.TOTAL_COST: "cost_per_unit",
@@ -149,6 +153,10 @@ def recommend(
         f"lowest {words} per unit ({ranked.iloc[0]:,.2f}) among the policies with a fill rate "
         f"of at least {rule.min_fill_rate:.1%}"
     )
+    runner_up = next((str(o) for o in ranked.index[1:] if str(o) not in tied), None)
+    if runner_up is not None and ranked.iloc[0] > 0:
+        gap = ranked[runner_up] / ranked.iloc[0] - 1
+        reason += f"; next: {runner_up} at {ranked[runner_up]:,.2f} ({gap:+.1%})"
     if tied:
         reason += (
             f"; statistically tied with {', '.join(tied)} (their paired 95% intervals of the "
@@ -173,7 +181,9 @@ def decision_warnings(
         if p not in means.index or p not in scenario.sourcing:
             continue
         hhi_c, exp = means.loc[p, "hhi_country"], means.loc[p, "chokepoint_exposure"]
-        if hhi_c <= 0.6 and exp >= 0.8:
+        # "Most of its units": more than half through one strait, while no country has more
+        # than 60% of the HHI weight (HHI ≤ 0.6 ≈ at least two real sources).
+        if hhi_c <= HIDDEN_HHI and exp > HIDDEN_EXPOSURE:
             where = _top_chokepoint(scenario, leg_flows, p)
             out.append(
                 f"hidden concentration: {p} looks diversified by country (HHI {hhi_c:.2f}) but "

@@ -11,7 +11,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from .exits import EXIT_INTERRUPTED
+from .options import add_batch_options, resumable
 
 
 def add_commands(sub) -> None:
@@ -26,26 +26,7 @@ def add_commands(sub) -> None:
     p.add_argument(
         "--target-fill", type=float, required=True, metavar="F", help="fill-rate target, e.g. 0.98"
     )
-    p.add_argument(
-        "--replications", "-n", type=int, help="replications per level (default: the scenario's)"
-    )
-    p.add_argument("--seed", type=int, help="root seed (default: the scenario's)")
-    p.add_argument("--policy", action="append", metavar="P", help="only this policy (repeatable)")
-    p.add_argument("--out", type=Path, help="folder (default: results/<scenario>-buffer)")
-    p.add_argument("--jobs", "-j", type=int, help="workers (default: all cores)")
-    p.add_argument("--executor", choices=["local", "dask"], default="local", help="local or Dask")
-    p.add_argument("--dask-scheduler", metavar="tcp://HOST:PORT", help="Dask scheduler address")
-    p.add_argument(
-        "--set",
-        action="append",
-        metavar="PATH=VALUE",
-        help="override one scenario field (repeatable), e.g. --set horizon_days=365",
-    )
-    p.add_argument(
-        "--force", action="store_true", help="discard stored levels of a search with other settings"
-    )
-    p.add_argument("--no-report", action="store_true", help="skip the plot")
-    p.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
+    add_batch_options(p, "buffer", "levels")
     p.set_defaults(func=cmd_buffer)
 
 
@@ -60,7 +41,7 @@ def cmd_buffer(args: argparse.Namespace) -> int:
     if args.set:
         sc = apply_overrides(sc, args.set)
     out = args.out or Path("results") / f"{sc.name}-buffer"
-    try:
+    with resumable(out, "levels"):
         result = size_buffers(
             sc,
             args.target_fill,
@@ -75,13 +56,6 @@ def cmd_buffer(args: argparse.Namespace) -> int:
             progress=not args.quiet,
         )
         write_buffer(result, out, report=not args.no_report)
-    except KeyboardInterrupt:
-        print(
-            f"interrupted: evaluated levels are kept in '{out}/points'; rerun the same command "
-            "to resume",
-            file=sys.stderr,
-        )
-        raise SystemExit(EXIT_INTERRUPTED) from None
     print(f"smallest stock reaching a fill rate of {args.target_fill:.1%} (95% lower bound):")
     for _, r in result.levels.iterrows():
         if r["days"] != r["days"]:

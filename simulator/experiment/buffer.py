@@ -18,8 +18,6 @@ level), so an interrupted search rerun with the same settings reuses what it has
 
 from __future__ import annotations
 
-import hashlib
-import json
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -31,9 +29,8 @@ from scipy import stats
 from ..errors import UsageError
 from ..policies.inventory import BaseStock, RQPolicy, SsPolicy
 from ..scenario.schema import Scenario
-from .common import check_policies, progress_bar
+from .common import check_policies, progress_bar, settings_fingerprint
 from .executors import default_jobs, run_tasks
-from .parameters import scenario_data
 from .sweep import PointStore
 from .tasks import TaskKey
 
@@ -205,20 +202,16 @@ def size_buffers(
     seed = sc.seed if seed is None else int(seed)
     jobs = default_jobs() if jobs is None else int(jobs)
     if store is not None:
-        blob = json.dumps(
-            {
-                "scenario": scenario_data(sc),
-                "policies": names,
-                "targets": targets,
-                "replications": reps,
-                "seed": seed,
-                "confidence": confidence,
-            },
-            sort_keys=True,
-            default=str,
+        fingerprint = settings_fingerprint(
+            sc,
+            policies=names,
+            targets=targets,
+            replications=reps,
+            seed=seed,
+            confidence=confidence,
         )
         design = [{"policy": p, "days_max": MAX_DAYS} for p in names]
-        store.prepare(hashlib.sha256(blob.encode()).hexdigest(), design, force)
+        store.prepare(fingerprint, design, force)
     bar = progress_bar(0, progress, f"{sc.name} buffer")
     ev = _Evaluator(sc, names, reps, seed, jobs, executor, scheduler, store, bar)
     try:

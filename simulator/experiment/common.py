@@ -1,12 +1,17 @@
-"""What a run and a sweep share: choosing the policies and the progress bar."""
+"""What a run, a sweep and the searches share: choosing the policies, the progress bar and
+the fingerprint of a resumable batch."""
 
 from __future__ import annotations
 
 import difflib
+import hashlib
+import json
 import sys
+from typing import Any
 
 from ..errors import UsageError
 from ..scenario.schema import Scenario
+from .parameters import scenario_data
 
 
 def check_policies(sc: Scenario, policies: list[str] | None) -> list[str]:
@@ -37,3 +42,10 @@ def progress_bar(total: int, enabled: bool, desc: str):
         dynamic_ncols=True,
         leave=False,
     )
+
+
+def settings_fingerprint(sc: Scenario, **settings: Any) -> str:
+    """A stable hash of a scenario and the settings of a batch of runs: a resumable store keeps
+    its finished work only while this stays the same."""
+    blob = json.dumps({"scenario": scenario_data(sc), **settings}, sort_keys=True, default=str)
+    return hashlib.sha256(blob.encode()).hexdigest()

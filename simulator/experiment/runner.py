@@ -443,12 +443,14 @@ def add_stock_alternative(result: RunResult, jobs: int, progress: bool) -> None:
     label = f"{base} + {extra:.0f} days of cover" if extra >= 0 else f"{base} at {days:.0f} days"
     alt_sc = with_stock(sc, base, float(days))
     keys = [TaskKey(base, r) for r in range(n)]
-    rows = []
+    rows, episodes = [], []
     for out in run_local({0: alt_sc}, keys, result.seed, jobs):
         rows.append(out.row(sc.name, result.seed))
+        # Scored on the same (episode, site) pairs as every policy: the calendar is shared.
+        episodes.extend({"scenario": sc.name, **e, "policy": label} for e in out.episodes)
     alt = pd.DataFrame(sorted(rows, key=lambda r: r["replication"])).assign(policy=label)
     result.alternative_replications = alt
-    table = decision_table(alt, pd.DataFrame(), [label], label)
+    table = decision_table(alt, pd.DataFrame(episodes), [label], label)
     table.insert(1, "kind", "stock-only")
     table["days_of_cover"] = float(days)
     table["matches"] = best

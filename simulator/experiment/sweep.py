@@ -12,8 +12,6 @@ arguments computes only the missing points. This module does no file I/O itself.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import sys
 import time
 from collections import defaultdict
@@ -26,10 +24,10 @@ from ..analysis.figures import SWEEP_FIGURES
 from ..analysis.statistics import summarize
 from ..errors import UsageError
 from ..scenario.schema import Scenario
-from .common import check_policies, progress_bar
+from .common import check_policies, progress_bar, settings_fingerprint
 from .designs import Axis, Point, grid, latin_hypercube
 from .executors import default_jobs, run_tasks
-from .parameters import apply_parameters, scenario_data
+from .parameters import apply_parameters
 from .tasks import TaskKey
 
 
@@ -71,18 +69,7 @@ class SweepResult:
 def _fingerprint(
     sc: Scenario, points: list[Point], policies: list[str], reps: int, seed: int
 ) -> str:
-    blob = json.dumps(
-        {
-            "scenario": scenario_data(sc),
-            "points": points,
-            "policies": policies,
-            "replications": reps,
-            "seed": seed,
-        },
-        sort_keys=True,
-        default=str,
-    )
-    return hashlib.sha256(blob.encode()).hexdigest()
+    return settings_fingerprint(sc, points=points, policies=policies, replications=reps, seed=seed)
 
 
 def _design_points(grid_spec, points, lhs, samples, seed) -> list[Point]:

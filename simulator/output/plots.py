@@ -461,7 +461,7 @@ def policy_comparison(data: ResultsData) -> Figure:
             _policy_axis(ax, pols, data.colors)
             if i:
                 ax.tick_params(axis="y", labelleft=False)
-            ax.set_title(title, loc="left")
+            ax.set_title(_wrapped(title, 34), loc="left")
             ax.margins(x=0.15)
             ax.xaxis.set_major_formatter(_smart_formatter())
         if scopes:
@@ -625,7 +625,11 @@ def paired_differences(data: ResultsData) -> Figure:
                 _dot_ci(ax, y, _ci_row(rows, p, figure), data.colors[p], scale, gid=p)
             ax.axvline(0, color="0.3", ls="--", lw=0.9, zorder=1)
             _policy_axis(ax, pols, data.colors)
-            ax.set_title(title.format(cur=cur).replace(" (/unit)", ""), loc="left", fontsize=9.5)
+            ax.set_title(
+                _wrapped(title.format(cur=cur).replace(" (/unit)", ""), 30),
+                loc="left",
+                fontsize=9.5,
+            )
             ax.set_xlabel(
                 better,
                 loc="right" if better.endswith("→") else "left",
@@ -794,6 +798,21 @@ def cost_vs_resilience(data: ResultsData) -> Figure:
     return fig
 
 
+def _wrapped(title: str, width: int) -> str:
+    """A panel title broken into lines of at most ``width`` characters (never cut off)."""
+    import textwrap
+
+    return "\n".join(textwrap.wrap(title, width)) or title
+
+
+def _nice_floor(x: float) -> float:
+    """The largest round number (1, 2 or 5 × a power of ten, times an integer) at or below x."""
+    if x <= 0:
+        return 0.0
+    step = 10 ** math.floor(math.log10(x) - 1)
+    return math.floor(x / step) * step
+
+
 def cost_breakdown(data: ResultsData) -> Figure:
     """Cost per unit delivered of each policy (and stock-only alternative), stacked by part:
     purchase and freight of the units delivered, then ordering, pipeline, holding, shortage
@@ -821,8 +840,17 @@ def cost_breakdown(data: ResultsData) -> Figure:
         ax.invert_yaxis()
         ax.set_yticks(range(len(names)), [mpl_text(n) for n in names])
         cur = mpl_text(data.currency)
-        ax.set_xlabel(f"cost per unit delivered ({cur}/unit)".replace(" (/unit)", ""))
+        label = f"cost per unit delivered ({cur}/unit)".replace(" (/unit)", "")
         ax.margins(x=0.12)
+        # The purchase price dwarfs the other parts: start the axis just below the smallest
+        # purchase part so the parts that differ can be seen, and say so on the axis.
+        first = d[f"cost_per_unit_{parts[0]}"].to_numpy(float)
+        first = first[np.isfinite(first)]
+        if len(first) and first.min() > 0.5 * float(left.max()):
+            floor = _nice_floor(0.95 * float(first.min()))
+            ax.set_xlim(left=floor)
+            label += f" — axis starts at {floor:,.0f}"
+        ax.set_xlabel(label)
         _suptitle(fig, data, "Cost per unit, by part")
         fig.legend(loc="outside right", frameon=False, title="part")
     return fig

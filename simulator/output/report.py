@@ -19,6 +19,7 @@ import pandas as pd
 
 from ..scenario.schema import Scheduled
 from .decision_view import decision_html
+from .warning_view import warning_html
 
 if TYPE_CHECKING:
     from .interactive import InteractiveParts
@@ -43,6 +44,7 @@ SECTIONS = (
     "summary",
     "paired",
     "disruptions",
+    "early_warning",
     "plots",
     "map",
     "scenario",
@@ -406,6 +408,7 @@ def build_report(
         "summary": "Summary",
         "paired": "Paired differences",
         "disruptions": "Disruptions",
+        "early_warning": "Early warning",
         "plots": "Plots",
         "map": "Route map",
         "scenario": "Scenario as run",
@@ -423,6 +426,7 @@ def build_report(
         "summary": _summary_table(data),
         "paired": _paired_table(data),
         "disruptions": _disruption_table(data),
+        "early_warning": warning_html(data.warning_value),
         "plots": other,
         "map": route,
         "scenario": (

@@ -26,6 +26,10 @@ if TYPE_CHECKING:
     from ..experiment.sweep import SweepResult
 
 
+#: pandas 3 reads floats back exactly by default (and deprecates the option); pandas 2 needs it.
+_EXACT_FLOATS = {} if int(pd.__version__.split(".")[0]) >= 3 else {"float_precision": "round_trip"}
+
+
 class SweepStore:
     """Finished design points kept in ``folder`` (an :class:`~simulator.experiment.sweep.PointStore`
     for :func:`simulator.experiment.sweep.sweep`)."""
@@ -58,7 +62,7 @@ class SweepStore:
         path = self._path(i)
         if not path.exists():
             return None
-        return pd.read_csv(path, float_precision="round_trip").to_dict("records")
+        return pd.read_csv(path, **_EXACT_FLOATS).to_dict("records")
 
     def save(self, i: int, rows: list[dict]) -> None:
         write_atomic(self._path(i), pd.DataFrame(rows))
