@@ -28,6 +28,15 @@ _EXPORTS = {
     "SweepResult": "simulator.experiment.sweep",
     "write_run": "simulator.output.results_folder",
     "write_sweep": "simulator.output.sweep_folder",
+    # Weak points: the n−1 stress test, the worst-case search and global sensitivity.
+    "ElementKind": "simulator.experiment.failures",
+    "stress_test": "simulator.experiment.stress",
+    "Budget": "simulator.experiment.worst_case",
+    "worst_case": "simulator.experiment.worst_case",
+    "sensitivity": "simulator.experiment.sensitivity",
+    "write_stress": "simulator.output.stress_folder",
+    "write_worst_case": "simulator.output.worst_case_folder",
+    "write_sensitivity": "simulator.output.sensitivity_folder",
 }
 
 __all__ = [  # noqa: RUF022 - grouped by layer, as _EXPORTS
@@ -46,6 +55,14 @@ __all__ = [  # noqa: RUF022 - grouped by layer, as _EXPORTS
     "sweep",
     "write_run",
     "write_sweep",
+    "ElementKind",
+    "stress_test",
+    "Budget",
+    "worst_case",
+    "sensitivity",
+    "write_stress",
+    "write_worst_case",
+    "write_sensitivity",
 ]
 
 
@@ -94,9 +111,16 @@ def __dir__() -> list[str]:
 
 if TYPE_CHECKING:  # pragma: no cover
     from .errors import Problem, ScenarioError, UsageError
+    from .experiment.failures import ElementKind
     from .experiment.runner import RunResult, run
+    from .experiment.sensitivity import sensitivity
+    from .experiment.stress import stress_test
     from .experiment.sweep import PointStore, SweepResult
+    from .experiment.worst_case import Budget, worst_case
     from .model import ReplicationResult, run_replication
     from .output.results_folder import write_run
+    from .output.sensitivity_folder import write_sensitivity
+    from .output.stress_folder import write_stress
     from .output.sweep_folder import write_sweep
+    from .output.worst_case_folder import write_worst_case
     from .scenario import Scenario, load_scenario, scenario_from_dict

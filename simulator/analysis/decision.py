@@ -156,7 +156,8 @@ def recommend(
     runner_up = next((str(o) for o in ranked.index[1:] if str(o) not in tied), None)
     if runner_up is not None and ranked.iloc[0] > 0:
         gap = ranked[runner_up] / ranked.iloc[0] - 1
-        reason += f"; next: {runner_up} at {ranked[runner_up]:,.2f} ({gap:+.1%})"
+        pct = f"{gap:+.2%}" if abs(gap) < 0.01 else f"{gap:+.1%}"
+        reason += f"; next: {runner_up} at {ranked[runner_up]:,.2f} ({pct})"
     if tied:
         reason += (
             f"; statistically tied with {', '.join(tied)} (their paired 95% intervals of the "

@@ -1,9 +1,10 @@
 """The ``diversim`` command line: every verb, wired from the layers below.
 
 One module per group of verbs: :mod:`.validate` (validate, schema), :mod:`.run` (run, compare),
-:mod:`.sweep` (sweep), :mod:`.buffer` (buffer), :mod:`.warning` (warning-value),
-:mod:`.output` (plot, report) and :mod:`.tables` (import, export). The CLI is where a run's
-tables meet the results folder: experiment returns tables, output writes and draws them.
+:mod:`.sweep` (sweep), :mod:`.buffer` (buffer), :mod:`.warning` (warning-value), :mod:`.stress`
+(stress), :mod:`.worst_case` (worst-case), :mod:`.sensitivity` (sensitivity), :mod:`.output`
+(plot, report) and :mod:`.tables` (import, export). The CLI is where a run's tables meet the
+results folder: experiment returns tables, output writes and draws them.
 
 Bad input prints one line per problem (file, line, field path, what is wrong, the fix) and exits
 with status 2, never a traceback.
@@ -18,7 +19,18 @@ from collections.abc import Sequence
 
 from .. import __version__
 from ..errors import ScenarioError, UsageError
-from . import buffer, output, run, sweep, tables, validate, warning
+from . import (
+    buffer,
+    output,
+    run,
+    sensitivity,
+    stress,
+    sweep,
+    tables,
+    validate,
+    warning,
+    worst_case,
+)
 from .exits import EXIT_BAD_INPUT, EXIT_INTERRUPTED
 
 
@@ -31,7 +43,18 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"diversim {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
-    for verbs in (validate, run, sweep, buffer, warning, output, tables):
+    for verbs in (
+        validate,
+        run,
+        sweep,
+        buffer,
+        warning,
+        stress,
+        worst_case,
+        sensitivity,
+        output,
+        tables,
+    ):
         verbs.add_commands(sub)
     return parser
 

@@ -439,6 +439,14 @@ def build_report(
     sections = "".join(
         f"<section id='{s}'><h2>{titles[s]}</h2>{parts[s]}</section>" for s in SECTIONS
     )
+    # Weak-point results kept inside this folder (diversim stress/worst-case/sensitivity --out).
+    from .weak_points_report import weak_point_sections
+
+    extra = weak_point_sections(data.folder) if data.folder.is_dir() else []
+    nav += "".join(f"<a href='#{sid}'>{esc(t)}</a>" for sid, t, _ in extra)
+    sections += "".join(
+        f"<section id='{sid}'><h2>{esc(t)}</h2>{h}</section>" for sid, t, h in extra
+    )
     csp = "default-src 'none'; img-src data:; style-src 'unsafe-inline'"
     script = ""
     if interactive is not None:  # inline scripts only: still nothing from the network
