@@ -86,9 +86,15 @@ def sweep(
     return run_sweep(scenario, *args, store=store, **kwargs)
 
 
+#: Names whose first use also loads the notebook helpers (``result.plot``).
+_WITH_PLOTS = frozenset({"RunResult", "run"})
+
+
 def __getattr__(name: str) -> Any:
     if name in _EXPORTS:
         value = getattr(importlib.import_module(_EXPORTS[name]), name)
+        if name in _WITH_PLOTS:
+            importlib.import_module("simulator.output.notebook")  # registers result.plot
         globals()[name] = value
         return value
     if not name.startswith("_"):

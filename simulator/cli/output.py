@@ -16,6 +16,11 @@ def add_commands(sub) -> None:
 
     p = sub.add_parser("report", help="re-build the one-file HTML report DIR/report.html")
     p.add_argument("folder", type=Path, metavar="DIR")
+    p.add_argument(
+        "--static",
+        action="store_true",
+        help="images only, no interactive figures (they need plotly: diversim[interactive])",
+    )
     p.set_defaults(func=cmd_report)
 
 
@@ -30,5 +35,5 @@ def cmd_plot(args: argparse.Namespace) -> int:
 def cmd_report(args: argparse.Namespace) -> int:
     from ..output.render import report_folder
 
-    print(f"written: {report_folder(args.folder)}")
+    print(f"written: {report_folder(args.folder, interactive=not args.static)}")
     return 0

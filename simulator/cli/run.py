@@ -167,35 +167,37 @@ def cmd_compare(args: argparse.Namespace) -> int:
     import pandas as pd
 
     from ..analysis.figures import HEADLINE_FIGURES
+    from ..output.compare import comparison_table, differences, load_comparison
     from ..output.files import write_atomic
-    from ..output.loading import load_summaries
     from ..output.render import write_comparison_plots
 
     if len(args.folders) < 2:
         raise UsageError("compare needs two or more results folders")
-    allf = load_summaries(args.folders)
+    allf = load_comparison(args.folders)
     figures = args.figure or HEADLINE_FIGURES
     unknown = [f for f in figures if f not in set(allf["figure"])]
     if unknown:
         raise UsageError(f"--figure: unknown figure(s) {', '.join(unknown)}")
     allf = allf[allf["figure"].isin(figures)]
-    allf["value"] = allf.apply(
-        lambda r: f"{r['mean']:.4g} [{r['ci_low']:.4g}, {r['ci_high']:.4g}]", axis=1
-    )
-    table = allf.pivot_table(
-        index=["figure", "policy"], columns="run", values="value", aggfunc="first", sort=False
-    )
+    differ = differences(args.folders)
+    if differ:
+        print("warning: the runs differ, so their figures are not like for like:", file=sys.stderr)
+        for line in differ:
+            print(f"  {line}", file=sys.stderr)
+    # The files first: a reader that stops early (`| head`) must not cost them.
+    out = args.out or Path("results") / "compare"
+    out.mkdir(parents=True, exist_ok=True)
+    written = [
+        write_atomic(
+            out / "comparison.csv",
+            allf[["run", "policy", "figure", "n", "mean", "sd", "se", "ci_low", "ci_high"]],
+        ),
+        *write_comparison_plots(allf, figures, out),
+    ]
     with pd.option_context(
         "display.width", 200, "display.max_columns", 20, "display.max_colwidth", 40
     ):
-        print(table.to_string())
-    out = args.out or Path("results") / "compare"
-    out.mkdir(parents=True, exist_ok=True)
-    write_atomic(
-        out / "comparison.csv",
-        allf[["run", "policy", "figure", "n", "mean", "sd", "se", "ci_low", "ci_high"]],
-    )
-    print(f"written: {out / 'comparison.csv'}")
-    for path in write_comparison_plots(allf, figures, out):
+        print(comparison_table(allf).to_string())
+    for path in written:
         print(f"written: {path}")
     return 0

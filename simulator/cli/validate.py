@@ -45,10 +45,24 @@ def cmd_validate(args: argparse.Namespace) -> int:
                 "'-' and '_' to choose it)",
                 file=sys.stderr,
             )
+        for w in scenario_warnings(path, sc):
+            print(f"warning: {w}", file=sys.stderr)
     if failed:
         print(f"{failed} of {len(args.files)} file(s) have problems", file=sys.stderr)
         return EXIT_BAD_INPUT
     return EXIT_OK
+
+
+def scenario_warnings(path, sc) -> list:
+    """The scenario's warnings (:func:`simulator.scenario.advice.advice`), placed at their file
+    and line."""
+    from pathlib import Path
+
+    from ..scenario.advice import advice
+    from ..scenario.overlays import read_layers
+
+    found = advice(sc)
+    return read_layers(Path(path)).place(found) if found else []
 
 
 def cmd_schema(args: argparse.Namespace) -> int:

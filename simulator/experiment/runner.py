@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -29,6 +31,10 @@ from ..scenario.schema import Scenario
 from .common import check_policies, progress_bar
 from .executors import default_jobs, run_local
 from .tasks import TaskKey, TaskOutput
+
+#: Builds the ``plot`` accessor of a :class:`RunResult`; set by :mod:`simulator.output.notebook`
+#: when it is imported (the output layer sits above this one, so it registers itself here).
+PLOT_ACCESSOR: Callable[[RunResult], Any] | None = None
 
 
 @dataclass
@@ -98,6 +104,33 @@ class RunResult:
     @property
     def n_replications(self) -> int:
         return int(self.replications["replication"].nunique())
+
+    # ---------------------------------------------------------------- in a notebook
+    def __repr__(self) -> str:
+        rec = self.recommendation
+        return (
+            f"<RunResult '{self.scenario.name}': {len(self.policies)} policies × "
+            f"{self.n_replications} replications, {self.scenario.horizon_days} days; "
+            f"recommended: {rec.policy}>"
+        )
+
+    def _repr_html_(self) -> str:
+        """A short summary for Jupyter: the run, the recommendation, the decision table's
+        headline columns and the warnings (not the tables)."""
+        from .display import run_html
+
+        return run_html(self)
+
+    @property
+    def plot(self) -> Any:
+        """The run's figures as matplotlib figures, e.g. ``result.plot.service()``,
+        ``result.plot.route_map()`` (the plots of a results folder, drawn from memory)."""
+        if PLOT_ACCESSOR is None:
+            raise RuntimeError(
+                "result.plot needs the output layer: import simulator (the package) first, "
+                "e.g. `import simulator; simulator.run(...)`"
+            )
+        return PLOT_ACCESSOR(self)
 
     def figure(self, policy: str, figure: str, scope: str = "replication") -> pd.Series:
         """The summary row (mean, sd, se, ci_low, ci_high, n) of one figure."""

@@ -229,20 +229,3 @@ def load_results(folder: str | os.PathLike) -> ResultsData:
         colors=policy_colors(policies),
         scenario_note=note,
     )
-
-
-def load_summaries(folders: list[Path]) -> pd.DataFrame:
-    """The per-replication summary rows of several results folders (``diversim compare``),
-    each folder's name in the column ``run``; a folder without summary.csv is a UsageError."""
-    frames = []
-    for folder in folders:
-        f = folder / "summary.csv"
-        if not f.exists():
-            raise UsageError(
-                f"'{folder}' is not a results folder (no summary.csv); run `diversim run` first"
-            )
-        s = pd.read_csv(f)
-        s = s[s["scope"] == "replication"]
-        s["run"] = folder.name
-        frames.append(s)
-    return pd.concat(frames, ignore_index=True)

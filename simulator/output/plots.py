@@ -18,6 +18,7 @@ import pandas as pd
 
 from ..analysis.pareto import non_dominated
 from .style import WIDTH, mpl_text, new_figure, plot_style, policy_colors
+from .time_axis import day_axis
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -284,7 +285,7 @@ def service_over_time(data: ResultsData) -> Figure:
                 pad=16 if (ax is axes[0] and data.scheduled) else 3,
             )
         _label_disruptions(axes[0], data)
-        axes[-1].set_xlabel("simulated day")
+        day_axis(axes[-1], data.scenario, horizon)
         _suptitle(fig, data, "Daily fill rate")
         band = Patch(color="0.5", alpha=0.3, lw=0)
         _time_legend(fig, list(axes), extra=[(band, "5–95% band across replications")])
@@ -373,7 +374,7 @@ def inventory_over_time(data: ResultsData) -> Figure:
                 fontsize=10.5,
                 fontweight="bold",
             )
-            axes[-1, col].set_xlabel("simulated day")
+            day_axis(axes[-1, col], data.scenario, horizon)
         for row in range(len(pols)):
             axes[row, 0].set_ylabel("units")
         _label_disruptions(axes[0, 0], data)

@@ -56,17 +56,42 @@ def draw_plots(data: ResultsData, plots_dir: Path | None = None) -> list[Rendere
 
 
 def plot_folder(folder: str | os.PathLike) -> list[Path]:
-    """Re-draw the plots of a results folder into ``folder/plots``; return the files written."""
+    """Re-draw the plots of a results folder (or of a sweep folder: its sweep plots only) into
+    ``folder/plots``; return the files written."""
+    from .sweep_folder import is_sweep_folder, load_sweep
+
+    if is_sweep_folder(folder):
+        from .sweep_plots import plot_sweep
+
+        return plot_sweep(load_sweep(folder), Path(folder))
     data = load_results(folder)
     plots_dir = data.folder / "plots"
     rendered = draw_plots(data, plots_dir)
     return [plots_dir / f"{r.stem}.{ext}" for r in rendered for ext in ("png", "svg")]
 
 
-def report_folder(folder: str | os.PathLike) -> Path:
-    """Re-build ``folder/report.html`` (plots drawn afresh, in memory); return its path."""
+def report_parts(data: ResultsData, interactive: bool = True):
+    """The interactive figures for the report (:mod:`.interactive`), or None without plotly or
+    when ``interactive`` is False."""
+    if not interactive:
+        return None
+    from .interactive import interactive_parts
+
+    return interactive_parts(data)
+
+
+def report_folder(folder: str | os.PathLike, interactive: bool = True) -> Path:
+    """Re-build ``folder/report.html`` (plots drawn afresh, in memory); return its path. A sweep
+    folder gets the sweep report (:mod:`.sweep_report`)."""
+    from .sweep_folder import is_sweep_folder, load_sweep
+
+    if is_sweep_folder(folder):
+        from .sweep_report import build_sweep_report
+
+        return write_atomic(Path(folder) / "report.html", build_sweep_report(load_sweep(folder)))
     data = load_results(folder)
-    return write_report(data, build_report(data, draw_plots(data)))
+    parts = report_parts(data, interactive)
+    return write_report(data, build_report(data, draw_plots(data), parts))
 
 
 def write_report(data: ResultsData, html_text: str) -> Path:
@@ -78,7 +103,7 @@ def render(folder: Path) -> None:
     ``folder/report.html``, reading only the folder's files."""
     data = load_results(folder)
     rendered = draw_plots(data, data.folder / "plots")
-    write_report(data, build_report(data, rendered))
+    write_report(data, build_report(data, rendered, report_parts(data)))
 
 
 def write_comparison_plots(table: pd.DataFrame, figures: list[str], out: Path) -> list[Path]:

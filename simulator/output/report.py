@@ -1,8 +1,9 @@
 """The one-file HTML report of a results folder.
 
-Self-contained: styles inline, images embedded as base64 PNG, no script and no network needed to
-view it (a Content-Security-Policy forbids both). Every string that comes from the scenario or a
-table goes through :func:`html.escape`.
+Self-contained: styles inline, images embedded as base64 PNG, no network needed to view it (a
+Content-Security-Policy forbids it). No script either, unless plotly is installed: then
+plotly.js is inline too and the map and time series are interactive (:mod:`.interactive`).
+Every string that comes from the scenario or a table goes through :func:`html.escape`.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from .decision_view import decision_html
 from .warning_view import warning_html
 
 if TYPE_CHECKING:
+    from .interactive import InteractiveParts
     from .loading import ResultsData
 
 
@@ -326,12 +328,21 @@ def _disruption_table(data: ResultsData) -> str:
     )
 
 
-def _figure(r: RenderedPlot) -> str:
+def _figure(r: RenderedPlot, interactive: InteractiveParts | None = None) -> str:
     b64 = base64.b64encode(r.png).decode("ascii")
     caption = CAPTIONS.get(r.stem, "")
-    return (
-        f"<figure id='plot-{esc(r.stem)}'><img alt='{esc(r.title)}' width='{r.width}' "
+    img = (
+        f"<img alt='{esc(r.title)}' width='{r.width}' "
         f"height='{r.height}' src='data:image/png;base64,{b64}'>"
+    )
+    live = interactive.figures.get(r.stem) if interactive is not None else None
+    if live is not None:  # the interactive figure first, the static image folded away
+        img = (
+            f"<div class='interactive'>{live}</div>"
+            f"<details><summary>static image</summary>{img}</details>"
+        )
+    return (
+        f"<figure id='plot-{esc(r.stem)}'>{img}"
         f"<figcaption><b>{esc(r.title)}.</b> {esc(caption)} "
         f"<span class='note'>(also plots/{esc(r.stem)}.png and .svg)</span></figcaption>"
         "</figure>"
@@ -357,8 +368,12 @@ def _manifest(data: ResultsData) -> str:
     )
 
 
-def build_report(data: ResultsData, plots: list[RenderedPlot]) -> str:
-    """The report as one HTML string (see the module docstring)."""
+def build_report(
+    data: ResultsData, plots: list[RenderedPlot], interactive: InteractiveParts | None = None
+) -> str:
+    """The report as one HTML string (see the module docstring). With ``interactive``
+    (:mod:`.interactive`), plotly.js goes inline into the head and the figures it has replace
+    their static images (which stay, folded away)."""
     name = esc(data.name)
     m = data.manifest
     sub = []
@@ -381,9 +396,9 @@ def build_report(data: ResultsData, plots: list[RenderedPlot]) -> str:
         else "<p class='note'>No verdict (one policy).</p>"
     )
     by_stem = {r.stem: r for r in plots}
-    other = "".join(_figure(r) for r in plots if r.stem != "route_map")
+    other = "".join(_figure(r, interactive) for r in plots if r.stem != "route_map")
     route = (
-        _figure(by_stem["route_map"])
+        _figure(by_stem["route_map"], interactive)
         if "route_map" in by_stem
         else ("<p class='note'>No route map.</p>")
     )
@@ -433,11 +448,15 @@ def build_report(data: ResultsData, plots: list[RenderedPlot]) -> str:
         f"<section id='{sid}'><h2>{esc(t)}</h2>{h}</section>" for sid, t, h in extra
     )
     csp = "default-src 'none'; img-src data:; style-src 'unsafe-inline'"
+    script = ""
+    if interactive is not None:  # inline scripts only: still nothing from the network
+        csp += "; script-src 'unsafe-inline'"
+        script = f"<script>{interactive.script}</script>"
     return (
         "<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'>"
         f"<meta http-equiv='Content-Security-Policy' content=\"{csp}\">"
         "<meta name='viewport' content='width=device-width, initial-scale=1'>"
-        f"<title>diversim report — {name}</title><style>{STYLE}</style></head><body>"
+        f"<title>diversim report — {name}</title><style>{STYLE}</style>{script}</head><body>"
         f"<header><h1>diversim report — {name}</h1>"
         f"<p>{' · '.join(sub)}</p>"
         + (f"<p>{esc(str(desc))}</p>" if desc else "")

@@ -2,10 +2,14 @@
 mode and as wide as the policy's share of flow, disruption targets marked; one panel per policy.
 
 Works offline. The land outline is Natural Earth 1:110m, shipped in ``data/land_110m.json`` (see
-``data/README.md``). Sea legs follow real sea lanes when the optional ``searoute`` package is
-installed (``pip install diversim[maps]``); without it they are drawn as great circles. Road and
-rail legs are straight lines, air legs great circles. Nodes without coordinates are left out,
-with a note on the plot.
+``data/README.md``). Sea legs follow real sea lanes from ``searoute`` (a dependency: its lane
+network ships in its wheel); a great circle only where it finds no lane, with a note. Road and
+rail legs are straight lines, air legs great circles. A node without coordinates is placed at
+the mean of its placed neighbours (drawn hollow, its label starred, a note says so), so its legs
+are drawn through its neighbours rather than dropped; ``diversim validate`` warns about it.
+Labels are the nodes' readable names (:meth:`Scenario.label_of`), placed where they overlap no
+other label or point. Rings and halos mark what a disruption physically hits (closure, capacity,
+delay, stock loss); price- or demand-only disruptions are listed in the notes instead.
 """
 
 from __future__ import annotations
@@ -29,7 +33,7 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-    from ..scenario.schema import Leg, Scenario
+    from ..scenario.schema import Effect, Leg, Scenario, Target
     from .loading import ResultsData
 
 LAND_FILE = Path(__file__).with_name("data") / "land_110m.json"
@@ -142,52 +146,120 @@ def leg_path(mode: str, a: tuple[float, float], b: tuple[float, float]) -> tuple
 
 @dataclass(frozen=True)
 class Targets:
-    """Nodes and legs hit by scheduled and by random disruptions."""
+    """Nodes and legs physically hit by scheduled and by random disruptions (ringed on the map),
+    every disruption hitting each element (``hits``: id → disruption ids, for hover text), and
+    the disruptions that only change prices or demand (``not_marked``: id → what they do)."""
 
     scheduled_nodes: frozenset[str]
     scheduled_legs: frozenset[str]
     random_nodes: frozenset[str]
     random_legs: frozenset[str]
+    hits: dict[str, tuple[str, ...]]
+    not_marked: dict[str, str]
+
+
+def physical(effect: Effect) -> bool:
+    """True when an effect stops, slows or destroys flow (closure, capacity below 1, extra days,
+    stock loss), False for a price or demand change alone."""
+    return bool(
+        effect.closed
+        or (effect.capacity_factor is not None and effect.capacity_factor < 1)
+        or (effect.extra_days or 0) > 0
+        or (effect.inventory_loss or 0) > 0
+    )
+
+
+def _describe_effect(effect: Effect) -> str:
+    parts = []
+    if effect.cost_factor is not None:
+        parts.append(f"cost ×{effect.cost_factor:g}")
+    if effect.demand_factor is not None:
+        parts.append(f"demand ×{effect.demand_factor:g}")
+    return ", ".join(parts) or "no physical effect"
+
+
+def target_elements(scenario: Scenario, t: Target) -> tuple[set[str], set[str]]:
+    """The node ids and leg ids a target (node, leg, country, tag or mode) resolves to."""
+    nodes, legs = scenario.nodes, scenario.legs
+    ns: set[str] = set()
+    ls: set[str] = set()
+    if t.node is not None:
+        ns.add(t.node)
+    if t.leg is not None:
+        ls.add(t.leg)
+    if t.country is not None:
+        c = t.country.upper()
+        ns.update(k for k, n in nodes.items() if n.country.upper() == c)
+    if t.tag is not None:
+        ns.update(k for k, n in nodes.items() if t.tag in n.tags)
+    if t.mode is not None:
+        ls.update(k for k, leg in legs.items() if leg.mode == t.mode)
+    return ns, ls
 
 
 def disruption_targets(scenario: Scenario) -> Targets:
-    """Resolve every disruption's target (node, leg, country, tag or mode) to nodes and legs."""
-    nodes, legs = scenario.nodes, scenario.legs
+    """Resolve every disruption's target to nodes and legs; ring only the physical ones."""
     hit = {"scheduled": (set(), set()), "random": (set(), set())}
-    for d in scenario.disruptions.values():
+    hits: dict[str, list[str]] = {}
+    not_marked = {}
+    for did, d in scenario.disruptions.items():
         kind = "scheduled" if isinstance(d.timing, Scheduled) else "random"
-        t = d.target
-        ns, ls = hit[kind]
-        if t.node is not None:
-            ns.add(t.node)
-        if t.leg is not None:
-            ls.add(t.leg)
-        if t.country is not None:
-            c = t.country.upper()
-            ns.update(k for k, n in nodes.items() if n.country.upper() == c)
-        if t.tag is not None:
-            ns.update(k for k, n in nodes.items() if t.tag in n.tags)
-        if t.mode is not None:
-            ls.update(k for k, leg in legs.items() if leg.mode == t.mode)
+        ns, ls = target_elements(scenario, d.target)
+        for element in sorted(ns | ls):
+            hits.setdefault(element, []).append(did)
+        if not physical(d.effect):
+            not_marked[did] = f"{_describe_effect(d.effect)} on {d.target.describe()}"
+            continue
+        hit[kind][0].update(ns)
+        hit[kind][1].update(ls)
     return Targets(
         frozenset(hit["scheduled"][0]),
         frozenset(hit["scheduled"][1]),
         frozenset(hit["random"][0] - hit["scheduled"][0]),
         frozenset(hit["random"][1] - hit["scheduled"][1]),
+        {k: tuple(v) for k, v in hits.items()},
+        not_marked,
     )
 
 
 # --------------------------------------------------------------------------- the map
 
 
-def _coords(scenario: Scenario) -> tuple[dict[str, tuple[float, float]], list[str]]:
-    placed, missing = {}, []
+def node_positions(
+    scenario: Scenario,
+) -> tuple[dict[str, tuple[float, float]], set[str], list[str]]:
+    """(lon, lat) of every node that can be drawn, the ids whose position was inferred, and the
+    ids left out.
+
+    A node without coordinates is placed at the mean of its neighbours' positions (over the legs
+    into and out of it), repeatedly, so a chain of such nodes is placed too; a node with no placed
+    neighbour at all is left out."""
+    placed: dict[str, tuple[float, float]] = {}
     for nid, n in scenario.nodes.items():
-        if n.lat is None or n.lon is None:
-            missing.append(nid)
-        else:
+        if n.lat is not None and n.lon is not None:
             placed[nid] = (float(n.lon), float(n.lat))
-    return placed, missing
+    neighbours: dict[str, list[str]] = {nid: [] for nid in scenario.nodes}
+    for leg in scenario.legs.values():
+        if leg.from_node in neighbours and leg.to_node in neighbours:
+            neighbours[leg.from_node].append(leg.to_node)
+            neighbours[leg.to_node].append(leg.from_node)
+    inferred: set[str] = set()
+    todo = [nid for nid in scenario.nodes if nid not in placed]
+    while todo:
+        step = {}
+        for nid in todo:
+            known = [placed[k] for k in dict.fromkeys(neighbours[nid]) if k in placed]
+            if known:
+                step[nid] = (
+                    float(np.mean([p[0] for p in known])),
+                    float(np.mean([p[1] for p in known])),
+                )
+        if not step:
+            break
+        placed.update(step)
+        inferred.update(step)
+        todo = [nid for nid in todo if nid not in step]
+    return placed, inferred, todo
 
 
 def _extent(points: np.ndarray) -> tuple[float, float, float, float]:
@@ -250,11 +322,12 @@ def _flow_shares(data: ResultsData, policy: str) -> dict[str, float] | None:
 def route_map(data: ResultsData) -> Figure:
     """One map panel per policy (see the module docstring)."""
     sc = data.scenario
-    placed, missing = _coords(sc) if sc is not None else ({}, [])
-    if not placed:
+    placed, inferred, missing = node_positions(sc) if sc is not None else ({}, set(), [])
+    if not placed or len(inferred) == len(placed):
         msg = "no node has coordinates (add lat and lon to the nodes to draw the route map)"
         return placeholder("Route map", data.scenario_note or msg)
     legs = sc.legs
+    targets = disruption_targets(sc)
     paths: dict[str, tuple[list[np.ndarray], str]] = {}
     for lid, leg in legs.items():
         a, b = placed.get(leg.from_node), placed.get(leg.to_node)
@@ -266,7 +339,6 @@ def route_map(data: ResultsData) -> Figure:
     all_pts = np.vstack([pts, *[p for ps, _ in paths.values() for p in ps]]) if paths else pts
     lon0, lon1, lat0, lat1 = _extent(all_pts)
     aspect = _aspect((lat0 + lat1) / 2)
-    targets = disruption_targets(sc)
     pols = list(data.policies) or ["(no policy)"]
     ncols = 1 if len(pols) == 1 else 2
     nrows = math.ceil(len(pols) / ncols)
@@ -274,17 +346,28 @@ def route_map(data: ResultsData) -> Figure:
     panel_h = panel_w * (lat1 - lat0) * aspect / (lon1 - lon0)
     handles, names = _legend_entries(sc, placed, legs, paths, targets, data.leg_flows.empty)
     notes = []
+    if inferred:
+        shown = ", ".join(mpl_text(sc.label_of(m)) for m in sorted(inferred))
+        notes.append(
+            f"* Position inferred (no lat/lon in the scenario; placed between its neighbours): "
+            f"{shown}."
+        )
     if missing:
         shown = ", ".join(mpl_text(m) for m in missing[:8])
         more = f" and {len(missing) - 8} more" if len(missing) > 8 else ""
-        notes.append(f"{len(missing)} node(s) without coordinates not shown: {shown}{more}.")
+        notes.append(
+            f"{len(missing)} node(s) without coordinates or placed neighbours not shown: "
+            f"{shown}{more}."
+        )
+    for did, what in targets.not_marked.items():
+        notes.append(f"Not ringed (no physical effect): {mpl_text(did)}, {mpl_text(what)}.")
     hows = {how for _, how in paths.values()}
-    if (
-        "great circle" in hows
-        and not has_searoute()
-        and any(leg.mode == "sea" for leg in legs.values())
-    ):
-        notes.append("Sea legs drawn as great circles (install diversim[maps] for sea lanes).")
+    sea_gc = [k for k, (_, how) in paths.items() if how == "great circle" and legs[k].mode == "sea"]
+    if sea_gc:
+        why = "searoute is not installed" if not has_searoute() else "searoute found no lane"
+        notes.append(
+            f"Sea leg(s) drawn as great circles ({why}): {', '.join(mpl_text(k) for k in sea_gc)}."
+        )
     notes.append(
         "Land: Natural Earth 1:110m (public domain)."
         + (" Sea lanes: searoute (EUPL network data)." if "sea lane" in hows else "")
@@ -300,7 +383,7 @@ def route_map(data: ResultsData) -> Figure:
             ax.set_axis_off()
         labels = []
         for ax, p in zip(axes.ravel(), pols, strict=False):
-            labels.append((ax, _panel(ax, data, p, placed, legs, paths, targets)))
+            labels.append((ax, _panel(ax, data, p, placed, inferred, legs, paths, targets)))
             ax.set_xlim(lon0, lon1)
             ax.set_ylim(lat0, lat1)
             ax.set_aspect(aspect)
@@ -343,7 +426,14 @@ def route_map(data: ResultsData) -> Figure:
 
 
 def _panel(
-    ax: Axes, data: ResultsData, policy: str, placed, legs: dict[str, Leg], paths, targets
+    ax: Axes,
+    data: ResultsData,
+    policy: str,
+    placed,
+    inferred: set[str],
+    legs: dict[str, Leg],
+    paths,
+    targets,
 ) -> list:
     """Draw one policy's map; return the node labels for :func:`place_labels`."""
     from matplotlib import patheffects as pe
@@ -387,24 +477,26 @@ def _panel(
             ax.scatter(
                 [lon], [lat], s=size * 4.5, facecolors="none", edgecolors=ring, lw=2.0, zorder=4
             )
+        hollow = nid in inferred
         ax.scatter(
             [lon],
             [lat],
             s=size,
             marker=marker,
-            color=face,
-            edgecolors="white",
-            lw=0.8,
+            facecolors="white" if hollow else face,
+            edgecolors=face if hollow else "white",
+            lw=1.3 if hollow else 0.8,
             zorder=NODE_ZORDER.get(kind, 5),
             gid=f"node:{nid}",
         )
     halo = [pe.withStroke(linewidth=2.2, foreground="white")]
+    sc = data.scenario
     return [
         (
             lon,
             lat,
-            mpl_text(nid),
-            {"fontsize": 7.5, "zorder": 6, "color": "0.1", "path_effects": halo},
+            mpl_text(sc.label_of(nid)) + ("*" if nid in inferred else ""),
+            {"fontsize": 7.5, "zorder": 6, "color": "0.1", "path_effects": halo, "gid": nid},
         )
         for nid, (lon, lat) in placed.items()
     ]

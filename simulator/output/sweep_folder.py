@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -19,6 +20,7 @@ import pandas as pd
 from ..errors import UsageError
 from .files import write_atomic
 from .locations import OutputKind, check_output, remove_stale
+from .style import policy_colors
 
 if TYPE_CHECKING:
     from ..experiment.designs import Point
@@ -88,3 +90,65 @@ def write_sweep(result: SweepResult, out: str | os.PathLike, report: bool = True
 
         plot_sweep(result, out)
     return out
+
+
+# --------------------------------------------------------------------------- reading it back
+
+
+@dataclass
+class SweepData:
+    """A sweep folder's tables, read back for ``diversim plot`` and ``diversim report`` (the
+    attributes :func:`.sweep_plots.plot_sweep` reads, as on a :class:`SweepResult`)."""
+
+    folder: Path
+    summary: pd.DataFrame  # point × policy × figure: n, mean, sd, se, ci_low, ci_high
+    points: pd.DataFrame  # point, then one column per parameter path
+    parameters: list[str]
+    policies: list[str]
+
+    @property
+    def name(self) -> str:
+        return self.folder.resolve().name
+
+    @property
+    def colors(self) -> dict[str, str]:
+        return policy_colors(self.policies)
+
+    @property
+    def replications(self) -> int | None:
+        n = self.summary.loc[self.summary["figure"] == "fill_rate", "n"]
+        return int(n.max()) if len(n) else None
+
+
+def is_sweep_folder(folder: str | os.PathLike) -> bool:
+    """True when ``folder`` was written by ``diversim sweep`` (it has design.json or
+    points.csv, and no manifest.json of a run)."""
+    f = Path(folder)
+    return not (f / "manifest.json").exists() and (
+        (f / "design.json").exists() or (f / "points.csv").exists()
+    )
+
+
+def load_sweep(folder: str | os.PathLike) -> SweepData:
+    """Read a sweep folder's summary.csv and points.csv; a clear :class:`UsageError` when the
+    sweep has not finished (no summary.csv yet) or a table is not a sweep's."""
+    folder = Path(folder)
+    summary_path, points_path = folder / "summary.csv", folder / "points.csv"
+    if not summary_path.exists() or not points_path.exists():
+        raise UsageError(
+            f"'{folder}' is a sweep folder without summary.csv/points.csv: the sweep has not "
+            "finished; rerun the same `diversim sweep` command (it resumes from the stored "
+            "points) to write them"
+        )
+    text = {"policy": str, "figure": str, "scope": str, "interval": str}
+    summary = pd.read_csv(summary_path, dtype=text)
+    points = pd.read_csv(points_path)
+    missing = {"point", "policy", "figure", "mean"} - set(summary.columns)
+    if missing or "point" not in points.columns:
+        raise UsageError(
+            f"{summary_path}: not a sweep summary (missing column(s) "
+            f"{', '.join(sorted(missing or {'point'}))}); rewrite it with `diversim sweep`"
+        )
+    parameters = [c for c in points.columns if c != "point"]
+    policies = list(dict.fromkeys(summary["policy"]))
+    return SweepData(folder, summary, points, parameters, policies)

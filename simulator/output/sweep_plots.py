@@ -22,11 +22,24 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
     from ..experiment.sweep import SweepResult
+    from .sweep_folder import SweepData
+
+
+#: First segments of a parameter path that name a section of the scenario, left off the label.
+_SECTIONS = ("nodes", "legs", "sourcing", "disruptions")
 
 
 def parameter_label(path: str) -> str:
-    """A short axis label for a parameter path (its last two segments)."""
-    return mpl_text(".".join(path.split(".")[-2:]))
+    """An axis label for a parameter path: the path without its section, so the element stays
+    named (``disruptions.suez.timing.duration_days`` → ``suez.timing.duration_days``)."""
+    head, _, rest = path.partition(".")
+    return mpl_text(rest if head in _SECTIONS and rest else path)
+
+
+def replication_scope(s: pd.DataFrame) -> pd.DataFrame:
+    """The summary rows over whole replications (a sweep's summary may also hold per-site
+    rows, which must not be averaged in)."""
+    return s[s["scope"] == "replication"] if "scope" in s.columns else s
 
 
 def _numeric(series: pd.Series) -> bool:
@@ -48,22 +61,45 @@ def axes_of(s: pd.DataFrame, params: list[str]) -> list[str]:
     return kept
 
 
-def plot_sweep(result: SweepResult, out: Path) -> list[Path]:
-    """Draw every sweep plot that fits the design into ``out/plots``; return the files."""
-    folder = Path(out) / "plots"
-    s = result.summary
+def sweep_figures(result: SweepResult | SweepData) -> list[tuple[str, str, Figure]]:
+    """(file stem, title, figure) of every sweep plot that fits the design: a line plot over each
+    independent parameter (faceted by the other when there are two), heatmaps and the best-policy
+    map over two numeric parameters, and the Pareto front."""
+    s = replication_scope(result.summary)
     params = axes_of(s, [p for p in result.parameters if p in s.columns and s[p].nunique() > 1])
-    written: list[Path] = []
-    if len(params) >= 1:
-        fig = line_over_parameter(s, params[0], result.policies)
-        written += save_figure(fig, folder, "sweep_line")
+    out: list[tuple[str, str, Figure]] = []
+    for k, param in enumerate(params):
+        others = [p for p in params if p != param]
+        if len(others) > 1:  # three or more axes: dots, never an average over two of them
+            fig = _dots_over_parameter(
+                replication_scope(s)[lambda x: x["figure"] == HEADLINE],
+                param,
+                result.policies,
+                HEADLINE,
+                others[0],
+            )
+        else:
+            fig = line_over_parameter(
+                s, param, result.policies, facet=others[0] if others else None
+            )
+        stem = "sweep_line" if k == 0 else f"sweep_line_{k + 1}"
+        out.append((stem, f"{HEADLINE.replace('_', ' ')} across {param}", fig))
     if len(params) == 2 and all(_numeric(s[p]) for p in params):
         fig = heatmaps(s, params[0], params[1], result.policies)
-        written += save_figure(fig, folder, "sweep_heatmap")
+        out.append(("sweep_heatmap", f"{HEADLINE.replace('_', ' ')} over both parameters", fig))
         fig = best_policy_map(s, params[0], params[1], result.policies)
-        written += save_figure(fig, folder, "sweep_best_policy")
-    fig = pareto(s, result.policies)
-    written += save_figure(fig, folder, "sweep_pareto")
+        out.append(("sweep_best_policy", "Best policy at each point", fig))
+    fig = pareto(s, result.policies, params)
+    out.append(("sweep_pareto", "Pareto front of cost against fill rate", fig))
+    return out
+
+
+def plot_sweep(result: SweepResult | SweepData, out: Path) -> list[Path]:
+    """Draw every sweep plot (:func:`sweep_figures`) into ``out/plots``; return the files."""
+    folder = Path(out) / "plots"
+    written: list[Path] = []
+    for stem, _title, fig in sweep_figures(result):
+        written += save_figure(fig, folder, stem)
     return written
 
 
@@ -71,33 +107,109 @@ def _legend_outside(ax, **kw) -> None:
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), **kw)
 
 
+#: At most this many panels when a line plot facets over a second parameter; with more values
+#: the plot keeps the first ones and says so in its title.
+MAX_FACETS = 6
+
+
 def line_over_parameter(
-    s: pd.DataFrame, param: str, policies: list[str], figure: str = HEADLINE
+    s: pd.DataFrame,
+    param: str,
+    policies: list[str],
+    figure: str = HEADLINE,
+    facet: str | None = None,
 ) -> Figure:
     """Headline figure against one parameter: mean line and 95% CI band per policy.
 
-    With other parameters also varying, their values are averaged (the mean of point means)."""
+    With ``facet``, one panel per value of that second parameter (sharing the y axis), so a
+    second swept axis is shown, never averaged over. Parameters beyond two are averaged (the
+    mean of point means), and the title says so."""
     colors = policy_colors(policies)
+    d = replication_scope(s)
+    d = d[d["figure"] == figure]
+    dots = facet is not None and d[facet].nunique() > MAX_FACETS
+    if dots:  # too many values to facet (a Latin hypercube): every design point is a dot
+        return _dots_over_parameter(d, param, policies, figure, facet)
+    values = list(np.sort(d[facet].unique())) if facet is not None else [None]
+    shown = values[:MAX_FACETS]
+    ncols = min(len(shown), 3)
+    nrows = -(-len(shown) // ncols)
+    label = figure.replace("_", " ")
+    with plot_style():
+        fig = new_figure(8 if ncols == 1 else 3.6 * ncols + 1.6, 4.5 if nrows == 1 else 3.3 * nrows)
+        axes = fig.subplots(nrows, ncols, squeeze=False, sharey=True)
+        for k, value in enumerate(shown):
+            ax = axes[k // ncols][k % ncols]
+            g0 = d if facet is None else d[d[facet] == value]
+            for p in policies:
+                g = g0[g0["policy"] == p].groupby(param, sort=True)[["mean", "ci_low", "ci_high"]]
+                g = g.mean()
+                if g.empty:
+                    continue
+                x = g.index.to_numpy()
+                numeric = _numeric(g.index.to_series())
+                xs = x if numeric else np.arange(len(x))
+                ax.plot(xs, g["mean"], marker="o", color=colors[p], label=mpl_text(p))
+                ax.fill_between(xs, g["ci_low"], g["ci_high"], color=colors[p], alpha=0.2)
+                if not numeric:
+                    ax.set_xticks(xs, [mpl_text(v) for v in x])
+            ax.set_xlabel(parameter_label(param))
+            if k % ncols == 0:
+                ax.set_ylabel(f"{label} (mean, 95% CI)")
+            if facet is not None:
+                ax.set_title(f"{parameter_label(facet)} = {mpl_text(_value(value))}", fontsize=9)
+            ax.grid(alpha=0.3)
+        for k in range(len(shown), nrows * ncols):
+            axes[k // ncols][k % ncols].set_axis_off()
+        title = f"{label.capitalize()} across {parameter_label(param)}"
+        if len(shown) < len(values):
+            title += f" (first {len(shown)} of {len(values)} values of {parameter_label(facet)})"
+        fig.suptitle(title, fontsize=10.5)
+        handles, names = axes[0][0].get_legend_handles_labels()
+        fig.legend(handles, names, loc="outside right upper", title="policy")
+    return fig
+
+
+def _dots_over_parameter(
+    d: pd.DataFrame, param: str, policies: list[str], figure: str, other: str
+) -> Figure:
+    """Every design point's mean (and 95% CI) against one parameter, nothing averaged: for
+    designs where the other parameters take too many values to facet."""
+    colors = policy_colors(policies)
+    label = figure.replace("_", " ")
     with plot_style():
         fig = new_figure(8, 4.5)
         ax = fig.add_subplot()
-        d = s[s["figure"] == figure]
         for p in policies:
-            g = d[d["policy"] == p].groupby(param, sort=True)[["mean", "ci_low", "ci_high"]].mean()
+            g = d[d["policy"] == p].sort_values(param)
             if g.empty:
                 continue
-            x = g.index.to_numpy()
-            xs = x if _numeric(g.index.to_series()) else np.arange(len(x))
-            ax.plot(xs, g["mean"], marker="o", color=colors[p], label=mpl_text(p))
-            ax.fill_between(xs, g["ci_low"], g["ci_high"], color=colors[p], alpha=0.2)
-            if not _numeric(g.index.to_series()):
-                ax.set_xticks(xs, [mpl_text(v) for v in x])
+            err = np.vstack([g["mean"] - g["ci_low"], g["ci_high"] - g["mean"]])
+            ax.errorbar(
+                g[param],
+                g["mean"],
+                yerr=np.clip(err, 0, None),
+                fmt="o",
+                ms=4,
+                color=colors[p],
+                alpha=0.8,
+                elinewidth=0.8,
+                label=mpl_text(p),
+            )
         ax.set_xlabel(parameter_label(param))
-        ax.set_ylabel(f"{figure.replace('_', ' ')} (mean, 95% CI)")
-        ax.set_title(f"{figure.replace('_', ' ').capitalize()} across {parameter_label(param)}")
+        ax.set_ylabel(f"{label} (mean, 95% CI)")
+        ax.set_title(
+            f"{label.capitalize()} across {parameter_label(param)} (one dot per design point; "
+            f"{parameter_label(other)} and any other parameters vary too)",
+            fontsize=10,
+        )
         ax.grid(alpha=0.3)
         _legend_outside(ax, title="policy")
     return fig
+
+
+def _value(v) -> str:
+    return f"{v:g}" if isinstance(v, float | int | np.number) else str(v)
 
 
 def _grid_matrix(d: pd.DataFrame, px: str, py: str):
@@ -189,17 +301,23 @@ def best_policy_map(
     return fig
 
 
-def pareto(s: pd.DataFrame, policies: list[str]) -> Figure:
-    """Cost per unit against fill rate for every point × policy; the Pareto front marked."""
+def pareto(s: pd.DataFrame, policies: list[str], parameters: list[str] | None = None) -> Figure:
+    """Cost per unit against fill rate for every point × policy; the Pareto front drawn as a
+    line through its points, each labelled with its policy and parameter values."""
     colors = policy_colors(policies)
+    d = replication_scope(s)
     wide = (
-        s[s["figure"].isin(["fill_rate", "cost_per_unit"])]
+        d[d["figure"].isin(["fill_rate", "cost_per_unit"])]
         .pivot_table(index=["point", "policy"], columns="figure", values="mean")
         .reset_index()
     )
+    if not {"fill_rate", "cost_per_unit"} <= set(wide.columns):
+        wide = pd.DataFrame(columns=["point", "policy", "fill_rate", "cost_per_unit"])
     wide = wide.dropna(subset=["fill_rate", "cost_per_unit"])
+    params = [p for p in (parameters or []) if p in d.columns]
+    values = d.drop_duplicates("point").set_index("point")[params] if params else None
     with plot_style():
-        fig = new_figure(8, 5)
+        fig = new_figure(9, 5.5)
         ax = fig.add_subplot()
         for p in policies:
             g = wide[wide["policy"] == p]
@@ -210,28 +328,43 @@ def pareto(s: pd.DataFrame, policies: list[str]) -> Figure:
                 label=mpl_text(p),
                 alpha=0.75,
                 s=28,
+                zorder=3,
             )
         if not wide.empty:
-            front = wide[pareto_front(wide)].sort_values("cost_per_unit")
+            front = wide[pareto_front(wide)].sort_values(["cost_per_unit", "fill_rate"])
             ax.plot(
                 front["cost_per_unit"],
                 front["fill_rate"],
                 color="black",
-                lw=1.2,
-                drawstyle="steps-post",
+                lw=1.4,
+                marker="o",
+                mfc="none",
+                ms=9,
+                mew=1.2,
+                zorder=4,
                 label="Pareto front",
+                gid="pareto-front",
             )
-            ax.scatter(
-                front["cost_per_unit"],
-                front["fill_rate"],
-                facecolors="none",
-                edgecolors="black",
-                s=80,
-                lw=1.2,
-            )
+            for r in front.itertuples(index=False):
+                text = mpl_text(r.policy)
+                if values is not None and r.point in values.index:
+                    text += "\n" + ", ".join(
+                        f"{parameter_label(k).rsplit('.', 1)[-1]}={_value(v)}"
+                        for k, v in values.loc[r.point].items()
+                    )
+                ax.annotate(
+                    text,
+                    (r.cost_per_unit, r.fill_rate),
+                    xytext=(6, -4),
+                    textcoords="offset points",
+                    fontsize=7,
+                    va="top",
+                    color="0.15",
+                    zorder=5,
+                )
         ax.set_xlabel("cost per unit delivered (currency/unit)")
         ax.set_ylabel("fill rate")
-        ax.set_title("Cost against resilience across the sweep")
+        ax.set_title("Cost against resilience across the sweep (Pareto front: not beaten on both)")
         ax.grid(alpha=0.3)
         _legend_outside(ax)
     return fig

@@ -9,6 +9,7 @@ schema has validated each field on its own.
 
 from __future__ import annotations
 
+from datetime import date
 from enum import StrEnum
 from functools import cached_property
 from typing import Annotated, Literal
@@ -161,6 +162,25 @@ class _NodeBase(Spec):
         (), description="a list of words, e.g. tags: [asia, critical]"
     )
     name: str | None = Field(None, description=_NAME)
+    label: str | None = Field(
+        None,
+        min_length=1,
+        max_length=40,
+        description="a short name for maps and tables (at most 40 characters), e.g. label: "
+        "Shenzhen; default: the name up to its first bracket when short, else the id",
+    )
+
+    @property
+    def display_label(self) -> str | None:
+        """The label given, else the name up to its first bracket if that is at most 26
+        characters, else None (the caller falls back to the id)."""
+        if self.label:
+            return self.label
+        if self.name:
+            short = self.name.split(" (", 1)[0].strip()
+            if 0 < len(short) <= 26:
+                return short
+        return None
 
 
 class SupplierNode(_NodeBase):
@@ -532,6 +552,11 @@ class Scenario(Spec):
     seed: Annotated[int, Field(ge=0, le=2**63 - 1)] = Field(
         12345, description="a whole number from 0 to 2**63 - 1"
     )
+    start_date: date | None = Field(
+        None,
+        description="the calendar date of day 0, e.g. start_date: 2023-08-01; time axes then "
+        "show dates (the model itself counts days)",
+    )
     horizon_days: Annotated[int, Field(gt=0, le=MAX_HORIZON_DAYS)] = Field(
         365, description="a whole number of days > 0, at most 36500 (100 years)"
     )
@@ -608,6 +633,36 @@ class Scenario(Spec):
     def chokepoints(self) -> frozenset[str]:
         """Ids of the chokepoint nodes."""
         return frozenset(self._by_kind[NodeKind.CHOKEPOINT])
+
+    # In a notebook ----------------------------------------------------------------------
+    def __repr__(self) -> str:
+        return (
+            f"<Scenario '{self.name}': {len(self.nodes)} nodes, {len(self.legs)} legs, "
+            f"{len(self.sourcing)} policies, {len(self.disruptions)} disruptions; "
+            f"{self.horizon_days} days × {self.replications} replications>"
+        )
+
+    __str__ = __repr__
+
+    def _repr_html_(self) -> str:
+        """A short summary for Jupyter (see :func:`.display.scenario_html`)."""
+        from .display import scenario_html
+
+        return scenario_html(self)
+
+    def label_of(self, node_id: str) -> str:
+        """A readable label of a node: its ``label``, its short name, else its id with spaces."""
+        n = self.nodes[node_id]
+        return n.display_label or node_id.replace("_", " ")
+
+    def day_to_date(self, day: float):
+        """The calendar date (numpy datetime64[s]) of a simulated day, or None without
+        ``start_date``."""
+        if self.start_date is None:
+            return None
+        import numpy as np
+
+        return np.datetime64(self.start_date, "s") + np.timedelta64(round(day * 86400), "s")
 
     @property
     def policy_names(self) -> list[str]:

@@ -56,8 +56,8 @@ def test_map_renders_offline_with_one_panel_per_policy(data, names, no_network):
         "backup",
     ]
     assert all(any(c.get_gid() == "land" for c in ax.collections) for ax in panels)
-    # Every leg between two placed nodes is drawn in every panel; legs touching the node
-    # without coordinates are not, and the note says which node was left out.
+    # Every leg is drawn in every panel, the legs of the node without coordinates too (through
+    # its neighbours), and the note says whose position was inferred.
     lines = _leg_lines(fig)
     assert set(lines) == {
         "cn_port",
@@ -68,6 +68,8 @@ def test_map_renders_offline_with_one_panel_per_policy(data, names, no_network):
         "vn_cape",
         "suez_rtm",
         "cape_rtm",
+        "rtm_hub",
+        "hub_dc",
     }
     assert all(len(v) == 3 for v in lines.values())
     note = next(
@@ -75,7 +77,7 @@ def test_map_renders_offline_with_one_panel_per_policy(data, names, no_network):
         for t in fig.findobj()
         if getattr(t, "get_gid", None) and t.get_gid() == "map-notes"
     )
-    assert names["no_coords"] in note and "without coordinates" in note
+    assert "Position inferred" in note and data.scenario.label_of(names["no_coords"]) in note
     assert "Natural Earth" in note
 
 
