@@ -22,6 +22,7 @@ from .site import SiteRuntime
 from .state import ElementState, FluidServer
 from .supplier import Order, SupplierRuntime
 from .supply_status import SupplyStatus
+from .timing import CHANGE, At
 from .transport import Shipment, Transport
 
 
@@ -35,22 +36,6 @@ class CountingEnvironment(simpy.Environment):
     def schedule(self, event, priority=simpy.events.NORMAL, delay=0) -> None:
         self.scheduled += 1
         super().schedule(event, priority, delay)
-
-
-class _UrgentTimeout(simpy.events.Event):
-    """A timeout processed before the NORMAL events due at the same instant.
-
-    Disruption changes use it so that an episode over [start, end) is in force for everything
-    that happens at ``start`` and over for everything at ``end``, independently of the order in
-    which same-time events were created (SimPy orders same-time events by priority, then by
-    insertion).
-    """
-
-    def __init__(self, env: simpy.Environment, delay: float):
-        super().__init__(env)
-        self._ok = True
-        self._value = None
-        env.schedule(self, simpy.events.URGENT, delay)
 
 
 class ReplicationModel:
@@ -324,9 +309,9 @@ class ReplicationModel:
             if t >= self.days:
                 return
             if t > env.now:
-                # URGENT, not a plain timeout: a change at t must act before every other event at
+                # CHANGE, not a plain timeout: a change at t must act before every other event at
                 # t (arrivals, reviews, demand), whenever this wake-up happened to be scheduled.
-                yield _UrgentTimeout(env, t - env.now)
+                yield At(env, t - env.now, CHANGE)
             touched: set[str] = set()
             while i < len(changes) and changes[i][0] == t:
                 _, starts, _, ep = changes[i]

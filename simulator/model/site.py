@@ -12,6 +12,7 @@ from ..scenario.schema import SiteNode
 from ..scenario.types import Unmet
 from . import trace as tr
 from .ledger import SiteLedger
+from .timing import DEMAND, REVIEW, At
 
 if TYPE_CHECKING:
     from .replication import ReplicationModel
@@ -66,10 +67,9 @@ class SiteRuntime:
     def demand_process(self, times: np.ndarray, quantities: np.ndarray):
         """SimPy process: demand of ``quantities`` units arriving at ``times`` (days)."""
         env = self.env
-        timeout = env.timeout  # bound once: this loop runs per demand arrival
         for t, q in zip(times.tolist(), quantities.tolist(), strict=True):
             if t > env.now:
-                yield timeout(t - env.now)
+                yield At(env, t - env.now, DEMAND)
             self.on_demand(int(q))
 
     def initial_review(self):
@@ -82,7 +82,7 @@ class SiteRuntime:
         env, period = self.env, self.rule.review_period_days
         while True:
             self.review()
-            yield env.timeout(period)
+            yield At(env, period, REVIEW)
 
     # ---------------------------------------------------------------- events
     def on_demand(self, qty: int) -> None:
