@@ -16,13 +16,14 @@ from .calendar import Episode, draw_calendar
 from .demand import draw_demand
 from .early_warning import WarningDesk, WarningUse, draw_warnings
 from .expedite import Expediter
+from .fast_site import FastSite, fast_site_fits
 from .randomness import Streams
 from .results import COST_CATEGORIES, ReplicationResult, ShipmentRecord
 from .site import SiteRuntime
 from .state import ElementState, FluidServer
 from .supplier import Order, SupplierRuntime
 from .supply_status import SupplyStatus
-from .timing import CHANGE, At
+from .timing import CHANGE, REVIEW, At
 from .transport import Shipment, Transport
 
 
@@ -55,6 +56,7 @@ class ReplicationModel:
         point: int = 0,
         trace: tr.Trace | None = None,
         warnings: WarningUse = WarningUse.ALL,
+        fast_sites: bool = True,
     ):
         sc = scenario
         if policy not in sc.sourcing:
@@ -90,10 +92,20 @@ class ReplicationModel:
         self.touches = self._touches()
         self.transport = Transport(self)
         overrides = sc.sourcing[policy].inventory or {}
-        self.sites = {
-            sid: SiteRuntime(self, sid, s, self.days, overrides.get(sid))
-            for sid, s in sc.sites.items()
-        }
+        exp = sc.sourcing[policy].expedite
+        review_expedite = exp is not None and (
+            exp.when_backlog_above is not None or exp.when_cover_below_days is not None
+        )
+        self.sites: dict[str, SiteRuntime] = {}
+        for sid, s in sc.sites.items():
+            inventory = overrides.get(sid)
+            fast = fast_site_fits(inventory or s.inventory, trace, review_expedite)
+            cls = FastSite if fast and fast_sites else SiteRuntime
+            self.sites[sid] = cls(self, sid, s, self.days, inventory)
+        # Reviews due at one instant run longest period first, then in the scenario's order.
+        ranked = sorted(self.sites.values(), key=lambda st: -st.rule.review_period_days)
+        for rank, st in enumerate(ranked):
+            st.review_priority = REVIEW + rank / (len(ranked) + 1)
         spec = sc.sourcing[policy]
         pairs = [(s, site) for site in sc.sites for s in spec.suppliers]
         self.status = SupplyStatus(self, pairs, triggers=spec.path_triggers)
@@ -425,9 +437,7 @@ class ReplicationModel:
             times, qty = draw_demand(
                 sid, site.spec, self.days, self.streams.generator("demand", sid), self.episodes
             )
-            # Continuous review also reviews once at t = 0 (stock may start below s).
-            env.process(site.initial_review() if site.continuous else site.review_process())
-            env.process(site.demand_process(times, qty))
+            site.start(times, qty)
         env.run(until=self.days)
         for site in self.sites.values():
             site.finish(self.days)
