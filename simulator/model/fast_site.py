@@ -16,15 +16,15 @@ backlog only exists while on hand is 0); lost-sales mode keeps on hand, which de
 
 from __future__ import annotations
 
-import math
 from bisect import bisect_left, bisect_right
 from itertools import accumulate
 from typing import TYPE_CHECKING
 
 import numpy as np
+import simpy
 
 from .site import SiteRuntime
-from .timing import At
+from .timing import at_time
 
 if TYPE_CHECKING:
     from ..policies.inventory import InventoryPolicy
@@ -59,7 +59,7 @@ class FastSite(SiteRuntime):
         self._log_k: list[int] = [0]
         self._log_level: list[int] = [self.level]
         self._log_on_order: list[int] = [0]
-        self._pending: At | None = None
+        self._pending: simpy.Event | None = None
         self._pending_m = -1
 
     # ---------------------------------------------------------------- start
@@ -141,17 +141,11 @@ class FastSite(SiteRuntime):
             return
         if self._pending is not None and self._pending_m == m:
             return
-        now, r = self.env.now, reviews[m]
-        delay = r - now
-        while now + delay < r:
-            delay = math.nextafter(delay, math.inf)
-        while now + delay > r:
-            delay = math.nextafter(delay, -math.inf)
-        ev = At(self.env, delay, self.review_priority)
+        ev = at_time(self.env, reviews[m], self.review_priority)
         ev.callbacks.append(self._on_wake)
         self._pending, self._pending_m = ev, m
 
-    def _on_wake(self, event: At) -> None:
+    def _on_wake(self, event: simpy.Event) -> None:
         if event is not self._pending:
             return  # re-planned since
         self._pending = None

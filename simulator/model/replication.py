@@ -43,7 +43,9 @@ class ReplicationModel:
     """Wires suppliers, transport, sites, the sourcing policy and the disruption calendar.
 
     One replication of one sourcing policy over ``scenario.horizon_days`` days. ``trace``, if
-    given, receives every :mod:`~simulator.model.trace` event as it happens.
+    given, receives every :mod:`~simulator.model.trace` event as it happens. ``shortcuts=False``
+    turns off the day-skipping sites and the one-timeout journeys (every arrival, review and leg
+    is then an event; the numbers are the same, the tests check it).
     """
 
     def __init__(
@@ -56,7 +58,7 @@ class ReplicationModel:
         point: int = 0,
         trace: tr.Trace | None = None,
         warnings: WarningUse = WarningUse.ALL,
-        fast_sites: bool = True,
+        shortcuts: bool = True,
     ):
         sc = scenario
         if policy not in sc.sourcing:
@@ -90,7 +92,7 @@ class ReplicationModel:
 
         self.episodes: list[Episode] = draw_calendar(sc, self.streams)
         self.touches = self._touches()
-        self.transport = Transport(self)
+        self.transport = Transport(self, express=shortcuts)
         overrides = sc.sourcing[policy].inventory or {}
         exp = sc.sourcing[policy].expedite
         review_expedite = exp is not None and (
@@ -100,7 +102,7 @@ class ReplicationModel:
         for sid, s in sc.sites.items():
             inventory = overrides.get(sid)
             fast = fast_site_fits(inventory or s.inventory, trace, review_expedite)
-            cls = FastSite if fast and fast_sites else SiteRuntime
+            cls = FastSite if fast and shortcuts else SiteRuntime
             self.sites[sid] = cls(self, sid, s, self.days, inventory)
         # Reviews due at one instant run longest period first, then in the scenario's order.
         ranked = sorted(self.sites.values(), key=lambda st: -st.rule.review_period_days)
@@ -123,6 +125,9 @@ class ReplicationModel:
         self.desk = WarningDesk(self, self.warnings, WarningUse(warnings))
         self.expediter = Expediter(self)
         self.costs = {c: np.zeros(self.days) for c in COST_CATEGORIES}
+        # Freight as (category, day, amount), summed exactly at the end: a journey books the
+        # legs ahead when it leaves, so the order of the additions must not matter.
+        self._freight: list[tuple[str, int, float]] = []
         # Minimum order quantities or multiples anywhere: orders must be sized.
         self._sized = any(s.min_order_qty > 0 or s.order_multiple for s in sc.suppliers.values())
         self.shipments: list[ShipmentRecord] = []
@@ -247,15 +252,16 @@ class ReplicationModel:
         self.suppliers[sid].place(order, urgent=True)
 
     def add_transport_cost(
-        self, amount: float, leg: str, units: int, expedite: bool = False
+        self, amount: float, leg: str, units: int, expedite: bool = False, at: float | None = None
     ) -> float:
-        """Book ``amount`` (currency) of freight for ``units`` entering ``leg`` now (as expedite
-        cost for an expedited shipment), and the leg's fixed cost per shipment; return the
-        total booked."""
-        day = self._day(self.env.now)
+        """Book ``amount`` (currency) of freight for ``units`` entering ``leg`` now or at time
+        ``at`` (days; as expedite cost for an expedited shipment), and the leg's fixed cost per
+        shipment; return the total booked."""
+        day = self._day(self.env.now if at is None else at)
         fixed = self.scenario.legs[leg].cost_per_shipment
-        self.costs["expedite" if expedite else "transport"][day] += amount
-        self.costs["transport_fixed"][day] += fixed
+        book = self._freight
+        book.append(("expedite" if expedite else "transport", day, amount))
+        book.append(("transport_fixed", day, fixed))
         self.leg_units[leg] += units
         return amount + fixed
 
@@ -443,8 +449,17 @@ class ReplicationModel:
             site.finish(self.days)
         return self._result()
 
+    def _book_freight(self) -> None:
+        """Write the freight booked into the daily costs, each day's amounts summed exactly."""
+        per_day: dict[tuple[str, int], list[float]] = {}
+        for category, day, amount in self._freight:
+            per_day.setdefault((category, day), []).append(amount)
+        for (category, day), amounts in per_day.items():
+            self.costs[category][day] = math.fsum(amounts)
+
     def _result(self) -> ReplicationResult:
         sc = self.scenario
+        self._book_freight()
         sites = {sid: s.ledger.arrays for sid, s in self.sites.items()}
         holding_rate = sc.product.unit_value * sc.product.holding_cost_rate / 365.0
         for sid, a in sites.items():

@@ -12,6 +12,8 @@ the kinds whose order matters their own priority, so that at one instant the ord
 
 from __future__ import annotations
 
+from heapq import heappush
+
 import simpy
 
 CHANGE = simpy.events.URGENT  # 0
@@ -28,3 +30,20 @@ class At(simpy.events.Event):
         self._ok = True
         self._value = None
         env.schedule(self, priority, delay)
+
+
+def at_time(env: simpy.Environment, t: float, priority: int = NORMAL) -> simpy.Event:
+    """An event processed at exactly time ``t`` (days, not before now) with ``priority``.
+
+    ``env.timeout(t - env.now)`` can land an ulp off ``t``, because SimPy adds the delay to now;
+    this puts the event in SimPy's queue at ``t`` itself, as ``Environment.schedule`` would.
+    """
+    if t < env.now:
+        raise ValueError(f"cannot schedule at {t} before now ({env.now})")
+    event = simpy.events.Event(env)
+    event._ok = True
+    event._value = None
+    heappush(env._queue, (t, priority, next(env._eid), event))
+    if hasattr(env, "scheduled"):
+        env.scheduled += 1  # CountingEnvironment's work measure
+    return event

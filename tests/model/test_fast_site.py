@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def _both(sc, policy: str, rep: int = 0):
     fast_model = ReplicationModel(sc, policy, rep)
-    slow_model = ReplicationModel(sc, policy, rep, fast_sites=False)
+    slow_model = ReplicationModel(sc, policy, rep, shortcuts=False)
     assert all(type(s) is SiteRuntime for s in slow_model.sites.values())
     kinds = {type(s) for s in fast_model.sites.values()}
     return fast_model.run(), slow_model.run(), kinds
