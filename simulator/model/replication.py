@@ -128,6 +128,7 @@ class ReplicationModel:
         # Freight as (category, day, amount), summed exactly at the end: a journey books the
         # legs ahead when it leaves, so the order of the additions must not matter.
         self._freight: list[tuple[str, int, float]] = []
+        self._chokepoints: dict[tuple[str, ...], tuple[str, ...]] = {}  # per legs taken
         # Minimum order quantities or multiples anywhere: orders must be sized.
         self._sized = any(s.min_order_qty > 0 or s.order_multiple for s in sc.suppliers.values())
         self.shipments: list[ShipmentRecord] = []
@@ -271,14 +272,14 @@ class ReplicationModel:
         if sh.stranded:
             site.strand(-sh.qty)
         site.receive(sh.qty)
-        legs = self.scenario.legs
-        chokepoints = self.network.chokepoints
-        passed = tuple(
-            legs[lid].to_node for lid in sh.legs_taken if legs[lid].to_node in chokepoints
-        )
+        taken = tuple(sh.legs_taken)
+        passed = self._chokepoints.get(taken)
+        if passed is None:
+            legs, chokepoints = self.scenario.legs, self.network.chokepoints
+            passed = tuple(legs[lid].to_node for lid in taken if legs[lid].to_node in chokepoints)
+            self._chokepoints[taken] = passed
         o = sh.order
         now = self.env.now
-        taken = tuple(sh.legs_taken)
         self.shipments.append(
             ShipmentRecord(
                 sh.id,

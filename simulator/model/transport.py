@@ -83,7 +83,8 @@ class Transport:
         for ep in model.episodes:
             for elem in (*ep.nodes, *ep.legs):
                 self._changes.setdefault(elem, []).extend((ep.start, ep.end))
-        self._route_changes: dict[tuple[str, ...], tuple[bool, list[float]]] = {}
+        self._plans: dict[tuple[str, ...], tuple] = {}  # per route: see _plan
+        self._open_at: dict[tuple[str, ...], int] = {}  # routes seen open at this version
         # Set at the first dispatch (the warning desk is built after the transport): False when
         # a warning could re-route a shipment on its way, so every journey goes leg by leg.
         self._express_ok: bool | None = None if express else False
@@ -103,16 +104,18 @@ class Transport:
         """The best route from ``origin`` to ``site`` with nothing closed on it (and none of the
         ``avoid`` elements after ``origin``): the first such candidate, or else the best such
         path on the live graph (a detour the candidates miss)."""
+        # Open or closed only changes with a disruption change (``model.changes`` counts them).
+        key = (origin, site, avoid)
+        version = self.model.changes
+        cached = self._live.get(key)
+        if cached is not None and cached[0] == version:
+            return cached[1]
         for r in self.model.network.routes(origin, site):
             if self.open_from(r, 0) and not (
                 avoid and (avoid.intersection(r.legs) or avoid.intersection(r.nodes[1:-1]))
             ):
+                self._live[key] = (version, r)
                 return r
-        key = (origin, site, avoid)
-        version = (self.model.changes, avoid)
-        cached = self._live.get(key)
-        if cached is not None and cached[0] == version:
-            return cached[1]
         legs, nodes = self.model.leg_state, self.model.node_state
         found = self.model.network.live_route(
             origin,
@@ -212,49 +215,75 @@ class Transport:
             self._express_ok = not (model.desk.reroute and model.desk.warnings)
         if not self._express_ok:
             return False
-        info = self._route_changes.get(route.legs)
-        if info is None:
-            elems = (*route.legs, *route.nodes[1:-1])
-            servers = any(model.leg_state[lid].server is not None for lid in route.legs) or any(
-                model.node_state[nid].server is not None for nid in route.nodes[1:-1]
-            )
-            info = (servers, sorted(t for e in elems for t in self._changes.get(e, ())))
-            self._route_changes[route.legs] = info
-        servers, changes = info
-        if servers:
-            return False
-        legs, nodes = model.leg_state, model.node_state
-        if nodes[route.nodes[0]].closed or not self.open_from(route, 0):
-            return False
+        plan = self._plans.get(route.legs)
+        if plan is None:
+            plan = self._plans[route.legs] = self._plan(route)
+        steps, changes = plan
+        if steps is None:
+            return False  # a capacity limit on the route
+        version = model.changes
+        if self._open_at[route.legs] != version:
+            if model.node_state[route.nodes[0]].closed or not self.open_from(route, 0):
+                return False
+            self._open_at[route.legs] = version
         # The times the process would reach: each leg's entry, then the arrival.
-        t, last = now, len(route.legs) - 1
+        t = now
         entries = []
-        for i, lid in enumerate(route.legs):
+        transits, handlings = sh.transits, sh.handlings
+        for i, (_, leg, node, _, _) in enumerate(steps):
             entries.append(t)
-            delay = sh.transits[i] + legs[lid].extra_days
+            delay = transits[i] + leg.extra_days
             if delay > 0:
                 t += delay
-            if i < last:
-                delay = sh.handlings[i] + nodes[route.nodes[i + 1]].extra_days
+            if node is not None:
+                delay = handlings[i] + node.extra_days
                 if delay > 0:
                     t += delay
         k = bisect_right(changes, now)
         if k < len(changes) and changes[k] <= t:
             return False  # something starts or ends on the route on the way
-        site_id, days = sh.order.site, model.days
-        spec_legs, expedited = model.scenario.legs, sh.order.route is not None
-        for i, lid in enumerate(route.legs):
-            if entries[i] >= days:
+        days, qty = model.days, sh.qty
+        book, leg_units = model._freight, model.leg_units
+        category = "transport" if sh.order.route is None else "expedite"
+        for i, (lid, leg, into, per_unit, fixed) in enumerate(steps):
+            entry = entries[i]
+            if entry >= days:
                 break
-            nxt = route.nodes[i + 1]
-            factor = legs[lid].cost_factor * (nodes[nxt].cost_factor if nxt != site_id else 1.0)
-            sh.freight += model.add_transport_cost(
-                sh.qty * spec_legs[lid].cost_per_unit * factor, lid, sh.qty, expedited, entries[i]
-            )
+            day = int(entry)
+            factor = leg.cost_factor * (into.cost_factor if into is not None else 1.0)
+            amount = qty * per_unit * factor
+            book.append((category, day, amount))
+            book.append(("transport_fixed", day, fixed))
+            leg_units[lid] += qty
+            sh.freight += amount + fixed
             sh.legs_taken.append(lid)
         if t < days:
             at_time(self.env, t).callbacks.append(lambda _: self._arrive(sh))
         return True
+
+    def _plan(self, route: Route):
+        """Per leg of ``route``: (leg id, its state, the state of the node it enters unless that
+        is the site, freight per unit, per shipment);
+        and when episodes start or end on the route (sorted). None for the legs when a capacity
+        limit is on the route."""
+        model = self.model
+        between = route.nodes[1:-1]
+        if any(model.leg_state[lid].server is not None for lid in route.legs) or any(
+            model.node_state[nid].server is not None for nid in between
+        ):
+            return None, []
+        self._open_at[route.legs] = -1
+        elems = (*route.legs, *between)
+        changes = sorted(t for e in elems for t in self._changes.get(e, ()))
+        spec = model.scenario.legs
+        steps = []
+        for i, lid in enumerate(route.legs):
+            passed = model.node_state[route.nodes[i + 1]] if i < len(between) else None
+            leg = spec[lid]
+            steps.append(
+                (lid, model.leg_state[lid], passed, leg.cost_per_unit, leg.cost_per_shipment)
+            )
+        return steps, changes
 
     def _arrive(self, sh: Shipment) -> None:
         self.in_transit.discard(sh)
