@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gc
 import math
+from contextlib import contextmanager
 
 import numpy as np
 import simpy
@@ -37,6 +39,20 @@ class CountingEnvironment(simpy.Environment):
     def schedule(self, event, priority=simpy.events.NORMAL, delay=0) -> None:
         self.scheduled += 1
         super().schedule(event, priority, delay)
+
+
+@contextmanager
+def _fewer_collections(young: int = 20_000):
+    """Run the block with Python's cyclic garbage collector looking at young objects only every
+    ``young`` allocations (default 700): a replication allocates hundreds of thousands of short-
+    lived events, and each collection also walks the long-lived heap (measured: ~10% of a
+    replication's CPU). The old thresholds are restored afterwards."""
+    old = gc.get_threshold()
+    gc.set_threshold(max(old[0], young), *old[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*old)
 
 
 class ReplicationModel:
@@ -445,7 +461,8 @@ class ReplicationModel:
                 sid, site.spec, self.days, self.streams.generator("demand", sid), self.episodes
             )
             site.start(times, qty)
-        env.run(until=self.days)
+        with _fewer_collections():
+            env.run(until=self.days)
         for site in self.sites.values():
             site.finish(self.days)
         return self._result()
