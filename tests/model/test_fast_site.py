@@ -1,9 +1,10 @@
-"""The day-skipping site gives exactly the numbers of the site that handles every event.
+"""The shortcuts give exactly the numbers of the model that handles every event.
 
 :class:`~simulator.model.fast_site.FastSite` schedules only the reviews that order and rebuilds
-the ledger at the end; :class:`~simulator.model.site.SiteRuntime` handles every demand arrival and
-every review as an event. Both are run on the same replication and every series, cost, shipment
-record and balance figure must be equal to the last bit.
+the ledger at the end, and a journey on which nothing can happen is one timeout; with
+``shortcuts=False``, :class:`~simulator.model.site.SiteRuntime` handles every demand arrival and
+every review as an event and every journey goes leg by leg. Both are run on the same replication
+and every series, cost, shipment record and balance figure must be equal to the last bit.
 """
 
 from __future__ import annotations
