@@ -10,8 +10,14 @@ Both run ``--years`` × 365 days; they are alternated ``--rounds`` times after o
 and the medians of CPU seconds per simulated year are printed with their ratio, and the fill
 rates, so that nobody wins by doing less work.
 
-Also printed: the CPU of one default replication of ``scenarios/red_sea_crisis.yaml`` (all
-policies) and the start-up time of ``python -c "import simulator"`` and ``diversim --help``.
+Round k runs replication k of ours and seed k of the bare model, so both fill rates are means
+over the same number of independent runs. Also printed: the events per simulated day of ours, the
+CPU of one default replication of ``scenarios/red_sea_crisis.yaml`` (all policies) and the
+start-up time of ``python -c "import simulator"`` and ``diversim --help``.
+
+``--scaling`` adds how the cost grows: CPU per run at 1× and 10× the horizon, and at 1×1 and
+20 suppliers × 10 sites (every site splits its orders equally over every supplier), each as a
+ratio of medians of alternating rounds — linear is 10× and 200×.
 """
 
 from __future__ import annotations
@@ -111,10 +117,63 @@ def cpu(fn, *args) -> tuple[float, object]:
     return time.process_time() - t0, out
 
 
-def ours(sc, net) -> float:
-    r = simulator.run_replication(sc, "single", network=net)
-    a = r.sites["D"]
-    return float(a["met"].sum() / a["demand"].sum())
+def grid_scenario(days: int, suppliers: int, sites: int) -> simulator.Scenario:
+    """The model above with ``suppliers`` × ``sites``: each site splits equally over all."""
+    base = our_scenario(days)
+    raw = {
+        "name": "bench_grid",
+        "horizon_days": days,
+        "nodes": {},
+        "legs": {},
+        "sourcing": {
+            "split": {"kind": "split", "shares": {f"S{i}": 1 / suppliers for i in range(suppliers)}}
+        },
+    }
+    s_node = base.nodes["S"].model_dump(mode="json", by_alias=True, exclude_none=True)
+    d_node = base.nodes["D"].model_dump(mode="json", by_alias=True, exclude_none=True)
+    for i in range(suppliers):
+        raw["nodes"][f"S{i}"] = s_node
+    for j in range(sites):
+        raw["nodes"][f"D{j}"] = d_node
+        for i in range(suppliers):
+            raw["legs"][f"S{i}_D{j}"] = {
+                "from": f"S{i}",
+                "to": f"D{j}",
+                "mode": "road",
+                "transit_days": 0,
+            }
+    return simulator.scenario_from_dict(raw)
+
+
+def ours(sc, net, replication: int = 0) -> float:
+    r = simulator.run_replication(sc, next(iter(sc.sourcing)), replication, network=net)
+    met = sum(a["met"].sum() for a in r.sites.values())
+    return float(met / sum(a["demand"].sum() for a in r.sites.values())), r.events
+
+
+def ratio_of_medians(a, b, rounds: int) -> float:
+    """Median CPU of ``a()`` over median CPU of ``b()``, alternated ``rounds`` times."""
+    a(), b()
+    ta, tb = [], []
+    for _ in range(rounds):
+        ta.append(cpu(a)[0])
+        tb.append(cpu(b)[0])
+    return statistics.median(ta) / statistics.median(tb)
+
+
+def scaling(rounds: int) -> None:
+    """Print how the CPU grows with the horizon and with suppliers × sites."""
+    small, long = grid_scenario(730, 1, 1), grid_scenario(7300, 1, 1)
+    wide = grid_scenario(730, 20, 10)
+    nets = {id(sc): Network(sc) for sc in (small, long, wide)}
+
+    def run(sc):
+        return lambda: ours(sc, nets[id(sc)])
+
+    h = ratio_of_medians(run(long), run(small), rounds)
+    g = ratio_of_medians(run(wide), run(small), max(3, rounds // 2))
+    print(f"horizon 7300 d / 730 d: {h:.1f}× the CPU (linear: 10×)")
+    print(f"20 suppliers × 10 sites / 1 × 1 (730 d): {g:.0f}× the CPU (linear: 200×)\n")
 
 
 def startup(cmd: list[str], rounds: int = 5) -> float:
@@ -132,16 +191,20 @@ def main() -> None:
     ap.add_argument("--years", type=int, default=10, help="simulated years per run (default 10)")
     ap.add_argument("--rounds", type=int, default=7, help="alternating rounds (default 7)")
     ap.add_argument("--no-startup", action="store_true", help="skip the start-up timings")
+    ap.add_argument(
+        "--scaling", action="store_true", help="also time 10× the horizon and 20×10 suppliers×sites"
+    )
     args = ap.parse_args()
     days = 365 * args.years
     sc = our_scenario(days)
     net = Network(sc)
     ours(sc, net), bare_model(days, 0)  # warm-up
-    mine, bare, fr_mine, fr_bare = [], [], [], []
+    mine, bare, fr_mine, fr_bare, events = [], [], [], [], []
     for k in range(args.rounds):
-        s, fr = cpu(ours, sc, net)
+        s, (fr, ev) = cpu(ours, sc, net, k)
         mine.append(s / args.years)
         fr_mine.append(fr)
+        events.append(ev / days)
         s, fr = cpu(bare_model, days, k)
         bare.append(s / args.years)
         fr_bare.append(fr)
@@ -151,7 +214,11 @@ def main() -> None:
     print(f"{'model':<26} {'CPU s / year':>13} {'fill rate':>10}")
     print(f"{'diversim':<26} {m:>13.5f} {statistics.mean(fr_mine):>10.5f}")
     print(f"{'bare SimPy (hand-written)':<26} {b:>13.5f} {statistics.mean(fr_bare):>10.5f}")
-    print(f"{'ratio diversim / bare':<26} {m / b:>13.2f}\n")
+    print(f"{'ratio diversim / bare':<26} {m / b:>13.2f}")
+    print(f"diversim events per simulated day: {statistics.median(events):.2f}\n")
+
+    if args.scaling:
+        scaling(args.rounds)
 
     red = simulator.load_scenario(ROOT / "scenarios" / "red_sea_crisis.yaml")
     rnet = Network(red)

@@ -55,6 +55,7 @@ class Expediter:
             return 0
         supplier, route, days = choice
         site = model.sites[site_id]
+        site.refresh()
         if spec.units is not None:
             units = math.ceil(spec.units - 1e-9)
         else:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gc
 import math
+from contextlib import contextmanager
 
 import numpy as np
 import simpy
@@ -16,12 +18,14 @@ from .calendar import Episode, draw_calendar
 from .demand import draw_demand
 from .early_warning import WarningDesk, WarningUse, draw_warnings
 from .expedite import Expediter
+from .fast_site import FastSite, fast_site_fits
 from .randomness import Streams
 from .results import COST_CATEGORIES, ReplicationResult, ShipmentRecord
 from .site import SiteRuntime
 from .state import ElementState, FluidServer
 from .supplier import Order, SupplierRuntime
 from .supply_status import SupplyStatus
+from .timing import CHANGE, REVIEW, At
 from .transport import Shipment, Transport
 
 
@@ -37,27 +41,27 @@ class CountingEnvironment(simpy.Environment):
         super().schedule(event, priority, delay)
 
 
-class _UrgentTimeout(simpy.events.Event):
-    """A timeout processed before the NORMAL events due at the same instant.
-
-    Disruption changes use it so that an episode over [start, end) is in force for everything
-    that happens at ``start`` and over for everything at ``end``, independently of the order in
-    which same-time events were created (SimPy orders same-time events by priority, then by
-    insertion).
-    """
-
-    def __init__(self, env: simpy.Environment, delay: float):
-        super().__init__(env)
-        self._ok = True
-        self._value = None
-        env.schedule(self, simpy.events.URGENT, delay)
+@contextmanager
+def _fewer_collections(young: int = 20_000):
+    """Run the block with Python's cyclic garbage collector looking at young objects only every
+    ``young`` allocations (default 700): a replication allocates hundreds of thousands of short-
+    lived events, and each collection also walks the long-lived heap (measured: ~10% of a
+    replication's CPU). The old thresholds are restored afterwards."""
+    old = gc.get_threshold()
+    gc.set_threshold(max(old[0], young), *old[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*old)
 
 
 class ReplicationModel:
     """Wires suppliers, transport, sites, the sourcing policy and the disruption calendar.
 
     One replication of one sourcing policy over ``scenario.horizon_days`` days. ``trace``, if
-    given, receives every :mod:`~simulator.model.trace` event as it happens.
+    given, receives every :mod:`~simulator.model.trace` event as it happens. ``shortcuts=False``
+    turns off the day-skipping sites and the one-timeout journeys (every arrival, review and leg
+    is then an event; the numbers are the same, the tests check it).
     """
 
     def __init__(
@@ -70,6 +74,7 @@ class ReplicationModel:
         point: int = 0,
         trace: tr.Trace | None = None,
         warnings: WarningUse = WarningUse.ALL,
+        shortcuts: bool = True,
     ):
         sc = scenario
         if policy not in sc.sourcing:
@@ -103,12 +108,22 @@ class ReplicationModel:
 
         self.episodes: list[Episode] = draw_calendar(sc, self.streams)
         self.touches = self._touches()
-        self.transport = Transport(self)
+        self.transport = Transport(self, express=shortcuts)
         overrides = sc.sourcing[policy].inventory or {}
-        self.sites = {
-            sid: SiteRuntime(self, sid, s, self.days, overrides.get(sid))
-            for sid, s in sc.sites.items()
-        }
+        exp = sc.sourcing[policy].expedite
+        review_expedite = exp is not None and (
+            exp.when_backlog_above is not None or exp.when_cover_below_days is not None
+        )
+        self.sites: dict[str, SiteRuntime] = {}
+        for sid, s in sc.sites.items():
+            inventory = overrides.get(sid)
+            fast = fast_site_fits(inventory or s.inventory, trace, review_expedite)
+            cls = FastSite if fast and shortcuts else SiteRuntime
+            self.sites[sid] = cls(self, sid, s, self.days, inventory)
+        # Reviews due at one instant run longest period first, then in the scenario's order.
+        ranked = sorted(self.sites.values(), key=lambda st: -st.rule.review_period_days)
+        for rank, st in enumerate(ranked):
+            st.review_priority = REVIEW + rank / (len(ranked) + 1)
         spec = sc.sourcing[policy]
         pairs = [(s, site) for site in sc.sites for s in spec.suppliers]
         self.status = SupplyStatus(self, pairs, triggers=spec.path_triggers)
@@ -126,6 +141,10 @@ class ReplicationModel:
         self.desk = WarningDesk(self, self.warnings, WarningUse(warnings))
         self.expediter = Expediter(self)
         self.costs = {c: np.zeros(self.days) for c in COST_CATEGORIES}
+        # Freight as (category, day, amount), summed exactly at the end: a journey books the
+        # legs ahead when it leaves, so the order of the additions must not matter.
+        self._freight: list[tuple[str, int, float]] = []
+        self._chokepoints: dict[tuple[str, ...], tuple[str, ...]] = {}  # per legs taken
         # Minimum order quantities or multiples anywhere: orders must be sized.
         self._sized = any(s.min_order_qty > 0 or s.order_multiple for s in sc.suppliers.values())
         self.shipments: list[ShipmentRecord] = []
@@ -250,15 +269,16 @@ class ReplicationModel:
         self.suppliers[sid].place(order, urgent=True)
 
     def add_transport_cost(
-        self, amount: float, leg: str, units: int, expedite: bool = False
+        self, amount: float, leg: str, units: int, expedite: bool = False, at: float | None = None
     ) -> float:
-        """Book ``amount`` (currency) of freight for ``units`` entering ``leg`` now (as expedite
-        cost for an expedited shipment), and the leg's fixed cost per shipment; return the
-        total booked."""
-        day = self._day(self.env.now)
+        """Book ``amount`` (currency) of freight for ``units`` entering ``leg`` now or at time
+        ``at`` (days; as expedite cost for an expedited shipment), and the leg's fixed cost per
+        shipment; return the total booked."""
+        day = self._day(self.env.now if at is None else at)
         fixed = self.scenario.legs[leg].cost_per_shipment
-        self.costs["expedite" if expedite else "transport"][day] += amount
-        self.costs["transport_fixed"][day] += fixed
+        book = self._freight
+        book.append(("expedite" if expedite else "transport", day, amount))
+        book.append(("transport_fixed", day, fixed))
         self.leg_units[leg] += units
         return amount + fixed
 
@@ -268,14 +288,14 @@ class ReplicationModel:
         if sh.stranded:
             site.strand(-sh.qty)
         site.receive(sh.qty)
-        legs = self.scenario.legs
-        chokepoints = self.network.chokepoints
-        passed = tuple(
-            legs[lid].to_node for lid in sh.legs_taken if legs[lid].to_node in chokepoints
-        )
+        taken = tuple(sh.legs_taken)
+        passed = self._chokepoints.get(taken)
+        if passed is None:
+            legs, chokepoints = self.scenario.legs, self.network.chokepoints
+            passed = tuple(legs[lid].to_node for lid in taken if legs[lid].to_node in chokepoints)
+            self._chokepoints[taken] = passed
         o = sh.order
         now = self.env.now
-        taken = tuple(sh.legs_taken)
         self.shipments.append(
             ShipmentRecord(
                 sh.id,
@@ -324,9 +344,9 @@ class ReplicationModel:
             if t >= self.days:
                 return
             if t > env.now:
-                # URGENT, not a plain timeout: a change at t must act before every other event at
+                # CHANGE, not a plain timeout: a change at t must act before every other event at
                 # t (arrivals, reviews, demand), whenever this wake-up happened to be scheduled.
-                yield _UrgentTimeout(env, t - env.now)
+                yield At(env, t - env.now, CHANGE)
             touched: set[str] = set()
             while i < len(changes) and changes[i][0] == t:
                 _, starts, _, ep = changes[i]
@@ -440,16 +460,24 @@ class ReplicationModel:
             times, qty = draw_demand(
                 sid, site.spec, self.days, self.streams.generator("demand", sid), self.episodes
             )
-            # Continuous review also reviews once at t = 0 (stock may start below s).
-            env.process(site.initial_review() if site.continuous else site.review_process())
-            env.process(site.demand_process(times, qty))
-        env.run(until=self.days)
+            site.start(times, qty)
+        with _fewer_collections():
+            env.run(until=self.days)
         for site in self.sites.values():
             site.finish(self.days)
         return self._result()
 
+    def _book_freight(self) -> None:
+        """Write the freight booked into the daily costs, each day's amounts summed exactly."""
+        per_day: dict[tuple[str, int], list[float]] = {}
+        for category, day, amount in self._freight:
+            per_day.setdefault((category, day), []).append(amount)
+        for (category, day), amounts in per_day.items():
+            self.costs[category][day] = math.fsum(amounts)
+
     def _result(self) -> ReplicationResult:
         sc = self.scenario
+        self._book_freight()
         sites = {sid: s.ledger.arrays for sid, s in self.sites.items()}
         holding_rate = sc.product.unit_value * sc.product.holding_cost_rate / 365.0
         for sid, a in sites.items():

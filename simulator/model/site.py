@@ -1,8 +1,12 @@
-"""A site: on-hand stock, FCFS backorders, demand arrivals and reviews that place orders."""
+"""A site: on-hand stock, backorders, demand arrivals and reviews that place orders.
+
+:class:`SiteRuntime` handles every demand arrival and every review as a SimPy event; the
+day-skipping :class:`~simulator.model.fast_site.FastSite` gives the same numbers with an event only
+for the reviews that order.
+"""
 
 from __future__ import annotations
 
-from collections import deque
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -12,6 +16,7 @@ from ..scenario.schema import SiteNode
 from ..scenario.types import Unmet
 from . import trace as tr
 from .ledger import SiteLedger
+from .timing import DEMAND, REVIEW, At
 
 if TYPE_CHECKING:
     from .replication import ReplicationModel
@@ -39,8 +44,7 @@ class SiteRuntime:
         self.on_hand = initial_on_hand(policy, self.rule)
         self.initial_on_hand = self.on_hand
         self.on_order = 0
-        self.backlog: deque[list[int]] = deque()  # [day demanded, units outstanding]
-        self.backlog_units = 0
+        self.backlog_units = 0  # backordered units outstanding (units are alike: no queue needed)
         self.ledger = SiteLedger(days)
         self.met_total = 0  # units handed to customers (on the day or from backlog)
         self.destroyed_total = 0
@@ -52,6 +56,18 @@ class SiteRuntime:
         self.mean_demand = spec.demand.mean_per_day  # units/day
         # Units added to every stock level while an early warning is active (extra cover).
         self.boost = 0
+        # Same-instant order of the reviews of different sites (set by the model, see timing).
+        self.review_priority = REVIEW
+
+    def start(self, times: np.ndarray, quantities: np.ndarray) -> None:
+        """Start the site's processes: reviews and demand arrivals at ``times`` (days)."""
+        env = self.env
+        # Continuous review also reviews once at t = 0 (stock may start below s).
+        env.process(self.initial_review() if self.continuous else self.review_process())
+        env.process(self.demand_process(times, quantities))
+
+    def refresh(self) -> None:
+        """Bring ``on_hand`` and ``backlog_units`` up to now (they always are here)."""
 
     @property
     def position(self) -> int:
@@ -66,10 +82,9 @@ class SiteRuntime:
     def demand_process(self, times: np.ndarray, quantities: np.ndarray):
         """SimPy process: demand of ``quantities`` units arriving at ``times`` (days)."""
         env = self.env
-        timeout = env.timeout  # bound once: this loop runs per demand arrival
         for t, q in zip(times.tolist(), quantities.tolist(), strict=True):
             if t > env.now:
-                yield timeout(t - env.now)
+                yield At(env, t - env.now, DEMAND)
             self.on_demand(int(q))
 
     def initial_review(self):
@@ -82,7 +97,7 @@ class SiteRuntime:
         env, period = self.env, self.rule.review_period_days
         while True:
             self.review()
-            yield env.timeout(period)
+            yield At(env, period, self.review_priority)
 
     # ---------------------------------------------------------------- events
     def on_demand(self, qty: int) -> None:
@@ -100,7 +115,6 @@ class SiteRuntime:
             if self.model.trace is not None:
                 self.model.trace(tr.Stockout(self.env.now, self.id, short, self.backorders))
             if self.backorders:
-                self.backlog.append([day, short])
                 self.backlog_units += short
                 a["backordered"][day] += short
             else:
@@ -122,6 +136,7 @@ class SiteRuntime:
 
     def ordered_more(self, units: int) -> None:
         """``units`` more were ordered than asked for (minimum order quantities, multiples)."""
+        self._advance()
         self.on_order += units
         self.ledger.arrays["orders"][self.ledger.day_of(self.env.now)] += units
 
@@ -131,16 +146,11 @@ class SiteRuntime:
         self.on_order -= qty
         self.on_hand += qty
         self.ledger.arrays["receipts"][self.ledger.day_of(self.env.now)] += qty
-        # Backorders are served first-come-first-served as stock arrives, before new demand.
-        while self.backlog and self.on_hand > 0:
-            entry = self.backlog[0]
-            give = min(entry[1], self.on_hand)
-            entry[1] -= give
-            self.on_hand -= give
-            self.backlog_units -= give
-            self.met_total += give
-            if entry[1] == 0:
-                self.backlog.popleft()
+        # Backorders are served as stock arrives, before new demand.
+        give = min(self.backlog_units, self.on_hand)
+        self.on_hand -= give
+        self.backlog_units -= give
+        self.met_total += give
 
     def set_boost(self, units: int) -> None:
         """Raise every stock level by ``units`` (an early warning's extra cover; 0 = normal);

@@ -88,6 +88,10 @@ class SupplierRuntime:
             or (self.idle and not self.queue and now - self.idle_since > self.spec.cooldown_days)
         ):
             self.activated_at = now
+        if self.capacity is None and not self.queue and not self.state.closed:
+            # Nothing to make and nothing ahead of it: straight into the lead time.
+            self._start_lead(order)
+            return
         if urgent:
             self.queue.insert(1 if (self.queue and not self.idle) else 0, order)
         else:
@@ -199,16 +203,29 @@ class SupplierRuntime:
             if self.queue and self.queue[0] is order:
                 self.queue.popleft()
             if not order.cancelled:
-                self.in_lead_time.add(order)
-                env.process(self._finish(order))
+                self._start_lead(order)
 
-    def _finish(self, order: Order):
-        """SimPy process: the production lead time (days) of a made order, then dispatch."""
+    def _start_lead(self, order: Order) -> None:
+        """A made order starts its production lead time (days); it ships when that ends."""
+        self.in_lead_time.add(order)
         delay = self._lead() + self.state.extra_days
         if delay > 0:
-            yield self.env.timeout(delay)
+            self.env.timeout(delay).callbacks.append(lambda _: self._lead_over(order))
+        else:
+            self._lead_over(order)
+
+    def _lead_over(self, order: Order) -> None:
         # A closed supplier ships nothing: goods whose lead time ends during a closure wait at
         # the supplier (still counted there) until it reopens.
+        if self.state.closed:
+            self.env.process(self._ship_when_open(order))
+            return
+        self.in_lead_time.discard(order)
+        if order.qty > 0:
+            self.model.dispatch(order)
+
+    def _ship_when_open(self, order: Order):
+        """SimPy process: wait for the supplier to reopen, then ship ``order``."""
         while self.state.closed:
             yield self.changed
         self.in_lead_time.discard(order)

@@ -6,10 +6,17 @@ to the best open route from where it is. It never enters a closed leg, nor a leg
 node: it waits at the last node before the closure. A node that closes while a shipment is on the
 leg into it holds the shipment when it arrives, until it reopens. Leg and node capacities are fluid
 servers (units/day), so a large shipment occupies them for ``units / capacity`` days.
+
+The transit and handling times of a route are drawn when the shipment takes it (at dispatch, or
+when it re-routes), from each leg's and node's own stream. A journey on which nothing can happen
+(no capacity limit on the route, no disruption starting or ending on it before the arrival, no
+warning that could re-route it) is one timeout from the supplier to the site, its freight booked
+on the days it enters each leg; any other journey is a process that goes leg by leg.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -18,6 +25,7 @@ from ..scenario.schema import Scheduled
 from ..scenario.types import Reroute
 from . import trace as tr
 from .supplier import Order
+from .timing import at_time
 
 if TYPE_CHECKING:
     from .replication import ReplicationModel
@@ -39,12 +47,16 @@ class Shipment:
     blocked_since: float | None = None  # start of the current wait at a closure (days)
     stranded: bool = False  # no longer counted as on order by its site (stranded pipeline)
     freight: float = 0.0  # currency paid to move it so far (per-unit freight and fixed costs)
+    # Drawn when the route is chosen: transit days of each leg, handling days at each node
+    # between legs (before any disruption's extra days).
+    transits: list[float] = field(default_factory=list)
+    handlings: list[float] = field(default_factory=list)
 
 
 class Transport:
     """Moves shipments for one replication; owns the per-leg and per-node samplers."""
 
-    def __init__(self, model: ReplicationModel):
+    def __init__(self, model: ReplicationModel, express: bool = True):
         self.model = model
         self.env = model.env
         sc = model.scenario
@@ -66,6 +78,16 @@ class Transport:
         self.closable_nodes = {n for ep in closing for n in ep.nodes}
         self.closable_legs = {lid for ep in closing for lid in ep.legs}
         self._live: dict[tuple, tuple] = {}
+        # When some episode starts or ends on each node and leg (days).
+        self._changes: dict[str, list[float]] = {}
+        for ep in model.episodes:
+            for elem in (*ep.nodes, *ep.legs):
+                self._changes.setdefault(elem, []).extend((ep.start, ep.end))
+        self._plans: dict[tuple[str, ...], tuple] = {}  # per route: see _plan
+        self._open_at: dict[tuple[str, ...], int] = {}  # routes seen open at this version
+        # Set at the first dispatch (the warning desk is built after the transport): False when
+        # a warning could re-route a shipment on its way, so every journey goes leg by leg.
+        self._express_ok: bool | None = None if express else False
 
     # ---------------------------------------------------------------- route availability
     def open_from(self, route: Route, i: int) -> bool:
@@ -82,16 +104,18 @@ class Transport:
         """The best route from ``origin`` to ``site`` with nothing closed on it (and none of the
         ``avoid`` elements after ``origin``): the first such candidate, or else the best such
         path on the live graph (a detour the candidates miss)."""
+        # Open or closed only changes with a disruption change (``model.changes`` counts them).
+        key = (origin, site, avoid)
+        version = self.model.changes
+        cached = self._live.get(key)
+        if cached is not None and cached[0] == version:
+            return cached[1]
         for r in self.model.network.routes(origin, site):
             if self.open_from(r, 0) and not (
                 avoid and (avoid.intersection(r.legs) or avoid.intersection(r.nodes[1:-1]))
             ):
+                self._live[key] = (version, r)
                 return r
-        key = (origin, site, avoid)
-        version = (self.model.changes, avoid)
-        cached = self._live.get(key)
-        if cached is not None and cached[0] == version:
-            return cached[1]
         legs, nodes = self.model.leg_state, self.model.node_state
         found = self.model.network.live_route(
             origin,
@@ -148,10 +172,122 @@ class Transport:
         return self.env.now + alt.mean_days < by_waiting
 
     # ---------------------------------------------------------------- the journey
-    def send(self, shipment: Shipment) -> None:
+    def send(self, sh: Shipment) -> None:
         """Start a shipment's journey from its supplier now."""
-        self.in_transit.add(shipment)
-        self.env.process(self._travel(shipment))
+        model, env = self.model, self.env
+        self.in_transit.add(sh)
+        site_id = sh.order.site
+        at = sh.order.supplier
+        first = model.network.routes(at, site_id)[0]
+        desk = model.desk
+        if sh.order.route is not None:  # expedited
+            route = sh.order.route
+            if not self.open_from(route, 0):
+                route = model.expediter.route(at, site_id) or route
+        else:
+            route = self.best_open(at, site_id) or first
+            if desk.reroute and desk.warned:
+                route = self.best_open(at, site_id, avoid=desk.warned) or route
+            weigh = model.scenario.sites[site_id].reroute_rule is Reroute.WHEN_FASTER
+            if weigh and route is not first and not self.detour_pays(first, 0, route):
+                route = first  # wait for the reopening: the detour would arrive later
+        self._take(sh, route)
+        if model.trace is not None:
+            o = sh.order
+            model.trace(
+                tr.ShipmentDispatched(env.now, sh.id, o.id, site_id, at, sh.qty, route.legs)
+            )
+        if not self._express(sh, route):
+            env.process(self._travel(sh))
+
+    def _take(self, sh: Shipment, route: Route) -> None:
+        """The shipment takes ``route`` from its first node now: draw its times."""
+        sh.route = route
+        transit, handling = self.transit, self.handling
+        sh.transits = [transit[lid]() for lid in route.legs]
+        sh.handlings = [handling[nid]() for nid in route.nodes[1:-1]]
+
+    def _express(self, sh: Shipment, route: Route) -> bool:
+        """Move the shipment in one timeout if nothing can happen to it on the way; return
+        whether it does."""
+        model, now = self.model, self.env.now
+        if self._express_ok is None:
+            self._express_ok = not (model.desk.reroute and model.desk.warnings)
+        if not self._express_ok:
+            return False
+        plan = self._plans.get(route.legs)
+        if plan is None:
+            plan = self._plans[route.legs] = self._plan(route)
+        steps, changes = plan
+        if steps is None:
+            return False  # a capacity limit on the route
+        version = model.changes
+        if self._open_at[route.legs] != version:
+            if model.node_state[route.nodes[0]].closed or not self.open_from(route, 0):
+                return False
+            self._open_at[route.legs] = version
+        # The times the process would reach: each leg's entry, then the arrival.
+        t = now
+        entries = []
+        transits, handlings = sh.transits, sh.handlings
+        for i, (_, leg, node, _, _) in enumerate(steps):
+            entries.append(t)
+            delay = transits[i] + leg.extra_days
+            if delay > 0:
+                t += delay
+            if node is not None:
+                delay = handlings[i] + node.extra_days
+                if delay > 0:
+                    t += delay
+        k = bisect_right(changes, now)
+        if k < len(changes) and changes[k] <= t:
+            return False  # something starts or ends on the route on the way
+        days, qty = model.days, sh.qty
+        book, leg_units = model._freight, model.leg_units
+        category = "transport" if sh.order.route is None else "expedite"
+        for i, (lid, leg, into, per_unit, fixed) in enumerate(steps):
+            entry = entries[i]
+            if entry >= days:
+                break
+            day = int(entry)
+            factor = leg.cost_factor * (into.cost_factor if into is not None else 1.0)
+            amount = qty * per_unit * factor
+            book.append((category, day, amount))
+            book.append(("transport_fixed", day, fixed))
+            leg_units[lid] += qty
+            sh.freight += amount + fixed
+            sh.legs_taken.append(lid)
+        if t < days:
+            at_time(self.env, t).callbacks.append(lambda _: self._arrive(sh))
+        return True
+
+    def _plan(self, route: Route):
+        """Per leg of ``route``: (leg id, its state, the state of the node it enters unless that
+        is the site, freight per unit, per shipment);
+        and when episodes start or end on the route (sorted). None for the legs when a capacity
+        limit is on the route."""
+        model = self.model
+        between = route.nodes[1:-1]
+        if any(model.leg_state[lid].server is not None for lid in route.legs) or any(
+            model.node_state[nid].server is not None for nid in between
+        ):
+            return None, []
+        self._open_at[route.legs] = -1
+        elems = (*route.legs, *between)
+        changes = sorted(t for e in elems for t in self._changes.get(e, ()))
+        spec = model.scenario.legs
+        steps = []
+        for i, lid in enumerate(route.legs):
+            passed = model.node_state[route.nodes[i + 1]] if i < len(between) else None
+            leg = spec[lid]
+            steps.append(
+                (lid, model.leg_state[lid], passed, leg.cost_per_unit, leg.cost_per_shipment)
+            )
+        return steps, changes
+
+    def _arrive(self, sh: Shipment) -> None:
+        self.in_transit.discard(sh)
+        self.model.deliver(sh)
 
     def _travel(self, sh: Shipment):
         model, env = self.model, self.env
@@ -160,24 +296,10 @@ class Transport:
         reroute = rule is not Reroute.NEVER
         weigh = rule is Reroute.WHEN_FASTER
         at = sh.order.supplier
-        first = model.network.routes(at, site_id)[0]
         desk = model.desk
         expedited = sh.order.route is not None
-        if expedited:
-            route = sh.order.route
-            if not self.open_from(route, 0):
-                route = model.expediter.route(at, site_id) or route
-        else:
-            route = self.best_open(at, site_id) or first
-            if desk.reroute and desk.warned:
-                route = self.best_open(at, site_id, avoid=desk.warned) or route
-            if weigh and route is not first and not self.detour_pays(first, 0, route):
-                route = first  # wait for the reopening: the detour would arrive later
-        sh.route = route
+        route = sh.route
         trace = model.trace
-        if trace is not None:
-            o = sh.order
-            trace(tr.ShipmentDispatched(env.now, sh.id, o.id, site_id, at, sh.qty, route.legs))
         i = 0
         node_state, leg_state = model.node_state, model.leg_state
         legs = model.scenario.legs
@@ -187,7 +309,7 @@ class Transport:
                 alt = self.best_open(at, site_id, avoid=desk.warned)
                 if alt is not None and alt.legs != route.legs[i:]:
                     route, i = alt, 0
-                    sh.route = route
+                    self._take(sh, route)
                     sh.rerouted += 1
                     if trace is not None:
                         trace(tr.ShipmentRerouted(env.now, sh.id, at, route.legs))
@@ -199,7 +321,7 @@ class Transport:
                     and (not weigh or self.detour_pays(route, i, alt))
                 ):
                     route, i = alt, 0
-                    sh.route = route
+                    self._take(sh, route)
                     sh.rerouted += 1
                     if trace is not None:
                         trace(tr.ShipmentRerouted(env.now, sh.id, at, route.legs))
@@ -229,7 +351,7 @@ class Transport:
             sh.legs_taken.append(lid)
             if leg.server is not None:
                 yield leg.server.request(sh.qty)
-            delay = self.transit[lid]() + leg.extra_days
+            delay = sh.transits[i] + leg.extra_days
             if delay > 0:
                 if reroute and (lid in self.closable_legs or nxt in self.closable_nodes):
                     turn = yield from self._sail(sh, route, i, delay, weigh)
@@ -237,7 +359,7 @@ class Transport:
                         # Back at the leg's start as if there now: the time on the leg is sunk.
                         sh.legs_taken.pop()
                         route, i = turn, 0
-                        sh.route = route
+                        self._take(sh, route)
                         sh.rerouted += 1
                         if trace is not None:
                             trace(tr.ShipmentRerouted(env.now, sh.id, at, route.legs))
@@ -261,7 +383,7 @@ class Transport:
                 return self._lost(sh)
             if node.server is not None:
                 yield node.server.request(sh.qty)
-            delay = self.handling[at]() + node.extra_days
+            delay = sh.handlings[i - 1] + node.extra_days
             if delay > 0:
                 yield env.timeout(delay)
             if sh.qty == 0:

@@ -36,6 +36,11 @@ class BaseStockRule:
         return max(0, int(self.order_up_to - position))
 
     @property
+    def trigger_level(self) -> int:
+        """The highest whole-unit inventory position at which a review orders."""
+        return math.ceil(self.order_up_to) - 1
+
+    @property
     def initial_on_hand(self) -> int:
         return self.order_up_to
 
@@ -53,6 +58,11 @@ class SsRule:
         if position <= self.reorder_point:
             return max(0, int(self.order_up_to - position))
         return 0
+
+    @property
+    def trigger_level(self) -> int:
+        """The highest whole-unit inventory position at which a review orders."""
+        return min(math.floor(self.reorder_point), math.ceil(self.order_up_to) - 1)
 
     @property
     def initial_on_hand(self) -> int:
@@ -74,6 +84,11 @@ class RQRule:
             return 0
         q = self.order_quantity_units
         return q * (int((self.reorder_point - position) // q) + 1)
+
+    @property
+    def trigger_level(self) -> int:
+        """The highest whole-unit inventory position at which a review orders."""
+        return math.floor(self.reorder_point)
 
     @property
     def initial_on_hand(self) -> int:

@@ -1,0 +1,283 @@
+"""A periodic-review site that skips the days on which nothing is decided.
+
+Demand is drawn before the run, so between two changes from outside (a receipt, a loss, an extra
+order, a boost, stranding) the inventory position falls by a known cumulative sum: the first review
+that orders is one binary search away. :class:`FastSite` schedules an event for that review only,
+and moves its levels forward in one step whenever something touches it. The daily ledger is
+rebuilt at the end from the few change points it logged and the demand arrays, with the same
+floating-point sums as :class:`~simulator.model.site.SiteRuntime`, which handles every arrival and
+every review as an event; both give identical numbers (tests/model/test_fast_site.py).
+
+Levels in units, times in days. Backorder mode keeps the net stock N = on hand − backlog (a
+backlog only exists while on hand is 0); lost-sales mode keeps on hand, which demand takes down to
+0 and no further. At one instant a review sees every change of that instant and no demand of it
+(:mod:`~simulator.model.timing`).
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from itertools import accumulate
+from typing import TYPE_CHECKING
+
+import numpy as np
+import simpy
+
+from .site import SiteRuntime
+from .timing import at_time
+
+if TYPE_CHECKING:
+    from ..policies.inventory import InventoryPolicy
+    from ..scenario.schema import SiteNode
+    from .replication import ReplicationModel
+
+
+def fast_site_fits(policy: InventoryPolicy, trace: object, review_expedite: bool) -> bool:
+    """Whether a site can skip days: periodic review, no trace to feed per arrival, and no
+    expediting that looks at the levels at every review."""
+    return policy.review_period_days > 0 and trace is None and not review_expedite
+
+
+class FastSite(SiteRuntime):
+    """The same site as :class:`SiteRuntime`, with an event only for the reviews that order."""
+
+    def __init__(
+        self,
+        model: ReplicationModel,
+        sid: str,
+        spec: SiteNode,
+        days: int,
+        inventory: InventoryPolicy | None = None,
+    ):
+        super().__init__(model, sid, spec, days, inventory)
+        self.days = days
+        self.trigger = self.rule.trigger_level  # a review orders iff position − boost <= this
+        self.level = self.on_hand  # net stock (backorders) or on hand (lost sales), units
+        self.k = 0  # demand arrivals accounted for
+        # The change log: from (t, k) on, the level was ``level`` and on order ``on_order``.
+        self._log_t: list[float] = [0.0]
+        self._log_k: list[int] = [0]
+        self._log_level: list[int] = [self.level]
+        self._log_on_order: list[int] = [0]
+        self._pending: simpy.Event | None = None
+        self._pending_m = -1
+
+    # ---------------------------------------------------------------- start
+    def start(self, times: np.ndarray, quantities: np.ndarray) -> None:
+        """Take the demand arrivals at ``times`` (days) and do the review at t = 0."""
+        self._times_np, self._qty_np = times, quantities
+        self._times: list[float] = times.tolist()
+        self._cum: list[int] = [0, *accumulate(quantities.tolist())]
+        period = float(self.rule.review_period_days)
+        # Review times as SimPy reaches them: by repeated addition of the period.
+        reviews, r = [], 0.0
+        while r < self.days:
+            reviews.append(r)
+            r += period
+        self._reviews = reviews
+        self._next_m = 0  # the first review not done yet
+        self.env.process(self._first_review())
+
+    def _first_review(self):
+        """SimPy process: the review at t = 0, run where SiteRuntime runs its own."""
+        self._review(0)
+        yield from ()
+
+    # ---------------------------------------------------------------- catching up
+    def _sync(self) -> None:
+        """Account for the demand arrivals before now."""
+        k = self.k
+        j = bisect_left(self._times, self.env.now, k)
+        if j > k:
+            taken = self._cum[j] - self._cum[k]
+            if self.backorders:
+                self.level -= taken
+            else:
+                self.level = self.level - taken if taken < self.level else 0
+            self.k = j
+
+    def _mark(self) -> None:
+        """Log the levels after a change made now."""
+        self._log_t.append(self.env.now)
+        self._log_k.append(self.k)
+        self._log_level.append(self.level)
+        self._log_on_order.append(self.on_order)
+
+    def refresh(self) -> None:
+        """Bring ``on_hand`` and ``backlog_units`` up to now."""
+        self._sync()
+        level = self.level
+        self.on_hand = level if level > 0 else 0
+        self.backlog_units = -level if level < 0 else 0
+
+    @property
+    def position(self) -> int:
+        """Inventory position (units) now: on hand + on order − backorders − stranded units."""
+        self._sync()
+        return self.level + self.on_order - self.stranded_units
+
+    # ---------------------------------------------------------------- the next ordering review
+    def _plan(self) -> None:
+        """Schedule the first review that will order if nothing else changes (or none)."""
+        reviews = self._reviews
+        # Reviews skipped so far ordered nothing; the one due now (if any) is still to come.
+        m = max(self._next_m, bisect_left(reviews, self.env.now, self._next_m))
+        # Order iff level − (demand since) + on_order − stranded − boost <= trigger.
+        slack = self.on_order - self.stranded_units - self.boost - self.trigger
+        if not self.backorders and slack > 0:
+            m = len(reviews)  # lost sales: on hand cannot fall below 0, so never
+        else:
+            cum, k = self._cum, self.k
+            target = cum[k] + self.level + slack  # cumulative demand that triggers an order
+            if target > cum[k]:
+                j = bisect_left(cum, target, k + 1)
+                if j >= len(cum):
+                    m = len(reviews)
+                else:
+                    m = max(m, bisect_right(reviews, self._times[j - 1]))
+        if m >= len(reviews):
+            if self._pending is not None:
+                self._pending = None
+            return
+        if self._pending is not None and self._pending_m == m:
+            return
+        ev = at_time(self.env, reviews[m], self.review_priority)
+        ev.callbacks.append(self._on_wake)
+        self._pending, self._pending_m = ev, m
+
+    def _on_wake(self, event: simpy.Event) -> None:
+        if event is not self._pending:
+            return  # re-planned since
+        self._pending = None
+        self._review(self._pending_m)
+
+    def _review(self, m: int) -> None:
+        """Review number ``m`` (now): order up to the policy's level."""
+        self._next_m = m + 1
+        qty = self.rule.order_quantity(self.position - self.boost)
+        if qty > 0:
+            self.on_order += qty
+            self._mark()
+            self.ledger.arrays["orders"][self.ledger.day_of(self.env.now)] += qty
+            placed = self.model.place_orders(self.id, qty)
+            if placed != qty:
+                self.ordered_more(placed - qty)
+        self._plan()
+
+    # ---------------------------------------------------------------- changes from outside
+    def ordered_more(self, units: int) -> None:
+        """``units`` more were ordered than asked for (minimum order quantities, multiples)."""
+        self._sync()
+        self.on_order += units
+        self._mark()
+        self.ledger.arrays["orders"][self.ledger.day_of(self.env.now)] += units
+        self._plan()
+
+    def receive(self, qty: int) -> None:
+        """``qty`` units arrive: on order becomes on hand; backorders are served first."""
+        self._sync()
+        self.on_order -= qty
+        self.level += qty
+        self._mark()
+        self.ledger.arrays["receipts"][self.ledger.day_of(self.env.now)] += qty
+        self._plan()
+
+    def lose_in_transit(self, qty: int) -> None:
+        """Units on order that were destroyed on the way and will never arrive."""
+        self._sync()
+        self.on_order -= qty
+        self._mark()
+        self._plan()
+
+    def destroy(self, fraction: float) -> int:
+        """Destroy ``fraction`` of on-hand stock (rounded down to whole units)."""
+        self._sync()
+        on_hand = self.level if self.level > 0 else 0
+        gone = int(on_hand * fraction + 1e-9)
+        self.level -= gone
+        self.destroyed_total += gone
+        self._mark()
+        self.ledger.arrays["destroyed"][self.ledger.day_of(self.env.now)] += gone
+        self._plan()
+        return gone
+
+    def strand(self, qty: int) -> None:
+        """``qty`` units on order are stranded (negative: no longer)."""
+        self._sync()
+        self.stranded_units += qty
+        self._plan()
+
+    def set_boost(self, units: int) -> None:
+        """Raise every stock level by ``units`` (0 = normal), from the next review on."""
+        if units != self.boost:
+            self._sync()
+            self.boost = units
+            self._plan()
+
+    # ---------------------------------------------------------------- the ledger
+    def finish(self, horizon: float) -> None:
+        """Account for the last arrivals and write the daily ledger up to ``horizon`` (days)."""
+        self._sync()
+        self.refresh()
+        self._write_ledger()
+
+    def _write_ledger(self) -> None:
+        days, a = self.days, self.ledger.arrays
+        times, qty = self._times_np, self._qty_np.astype(np.int64)
+        cum = np.asarray(self._cum, dtype=np.int64)
+        log_t = np.asarray(self._log_t, dtype=float)
+        log_k = np.asarray(self._log_k, dtype=np.int64)
+        log_level = np.asarray(self._log_level, dtype=np.int64)
+        log_on_order = np.asarray(self._log_on_order, dtype=np.int64)
+        n = len(times)
+
+        # Each arrival under the last change logged at or before its index.
+        j = np.arange(n)
+        seg = np.searchsorted(log_k, j, side="right") - 1
+        before = log_level[seg] - (cum[j] - cum[log_k[seg]])
+        if self.backorders:
+            met = np.clip(before, 0, qty)
+            after = before - qty
+        else:
+            before = np.maximum(before, 0)
+            met = np.minimum(qty, before)
+            after = before - met
+        short = qty - met
+        day = np.minimum(np.floor(times).astype(np.int64), days - 1)
+        a["demand"][:] = np.bincount(day, weights=qty, minlength=days)[:days]
+        a["met"][:] = np.bincount(day, weights=met, minlength=days)[:days]
+        shortfall = np.bincount(day, weights=short, minlength=days)[:days]
+        a["backordered" if self.backorders else "lost"][:] = shortfall
+        if self.backorders:
+            self.met_total = int(cum[-1]) - self.backlog_units
+        else:
+            self.met_total = int(met.sum())
+
+        # The level after the last event of every instant: log entries before arrivals.
+        ev_t = np.concatenate([log_t, times])
+        ev_kind = np.concatenate([np.zeros(len(log_t)), np.ones(n)])
+        ev_level = np.concatenate([log_level, after])
+        order = np.lexsort((ev_kind, ev_t))  # stable: within a kind, the order logged
+        ev_t, ev_level = ev_t[order], ev_level[order]
+        last = np.flatnonzero(np.r_[ev_t[1:] != ev_t[:-1], True])
+        inst_t, inst_level = ev_t[last], ev_level[last]
+        inst_level = inst_level[inst_t < days]
+        inst_t = inst_t[inst_t < days]
+
+        # Change points and day boundaries; intervals between them lie within one day.
+        points = np.union1d(inst_t, np.arange(1, days + 1, dtype=float))
+        level = inst_level[np.searchsorted(inst_t, points, side="right") - 1]
+        dt = points[1:] - points[:-1]
+        lv = level[:-1]
+        pday = np.floor(points[:-1]).astype(np.int64)
+        on_hand = np.maximum(lv, 0)
+        np.add.at(a["on_hand_avg"], pday, on_hand * dt)
+        if self.backorders:
+            np.add.at(a["backlog_avg"], pday, np.maximum(-lv, 0) * dt)
+        # End of day d: the level over the interval that ends at d + 1.
+        ends = np.searchsorted(points, np.arange(1, days + 1, dtype=float)) - 1
+        end_level = lv[ends]
+        a["on_hand_end"][:] = np.maximum(end_level, 0)
+        a["backlog_end"][:] = np.maximum(-end_level, 0)
+        last_change = np.searchsorted(log_t, np.arange(1, days + 1, dtype=float), side="left") - 1
+        a["on_order_end"][:] = log_on_order[last_change]

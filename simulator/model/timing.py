@@ -1,0 +1,49 @@
+"""The order of events that fall on the same instant (days), fixed by kind, not by creation.
+
+SimPy runs same-time events by priority, then in the order they were scheduled. The model gives
+the kinds whose order matters their own priority, so that at one instant the order is always:
+
+1. disruption changes (:data:`CHANGE`): an episode over [start, end) is in force for everything
+   at ``start`` and over for everything at ``end``;
+2. everything else — arrivals, production, detection, warnings (SimPy's ``NORMAL``);
+3. a site's periodic review (:data:`REVIEW`): it sees every receipt of the instant;
+4. demand (:data:`DEMAND`): last, so stock received at the same instant serves it.
+"""
+
+from __future__ import annotations
+
+from heapq import heappush
+
+import simpy
+
+CHANGE = simpy.events.URGENT  # 0
+NORMAL = simpy.events.NORMAL  # 1
+REVIEW = 2
+DEMAND = 3
+
+
+class At(simpy.events.Event):
+    """A timeout of ``delay`` days processed with ``priority`` among same-time events."""
+
+    def __init__(self, env: simpy.Environment, delay: float, priority: int):
+        super().__init__(env)
+        self._ok = True
+        self._value = None
+        env.schedule(self, priority, delay)
+
+
+def at_time(env: simpy.Environment, t: float, priority: int = NORMAL) -> simpy.Event:
+    """An event processed at exactly time ``t`` (days, not before now) with ``priority``.
+
+    ``env.timeout(t - env.now)`` can land an ulp off ``t``, because SimPy adds the delay to now;
+    this puts the event in SimPy's queue at ``t`` itself, as ``Environment.schedule`` would.
+    """
+    if t < env.now:
+        raise ValueError(f"cannot schedule at {t} before now ({env.now})")
+    event = simpy.events.Event(env)
+    event._ok = True
+    event._value = None
+    heappush(env._queue, (t, priority, next(env._eid), event))
+    if hasattr(env, "scheduled"):
+        env.scheduled += 1  # CountingEnvironment's work measure
+    return event

@@ -1,0 +1,156 @@
+"""The shortcuts give exactly the numbers of the model that handles every event.
+
+:class:`~simulator.model.fast_site.FastSite` schedules only the reviews that order and rebuilds
+the ledger at the end, and a journey on which nothing can happen is one timeout; with
+``shortcuts=False``, :class:`~simulator.model.site.SiteRuntime` handles every demand arrival and
+every review as an event and every journey goes leg by leg. Both are run on the same replication
+and every series, cost, shipment record and balance figure must be equal to the last bit.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import simulator
+from simulator.model.fast_site import FastSite
+from simulator.model.replication import ReplicationModel
+from simulator.model.site import SiteRuntime
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _both(sc, policy: str, rep: int = 0):
+    fast_model = ReplicationModel(sc, policy, rep)
+    slow_model = ReplicationModel(sc, policy, rep, shortcuts=False)
+    assert all(type(s) is SiteRuntime for s in slow_model.sites.values())
+    kinds = {type(s) for s in fast_model.sites.values()}
+    return fast_model.run(), slow_model.run(), kinds
+
+
+def _assert_same(fast, slow) -> None:
+    for sid, a in slow.sites.items():
+        for name, series in a.items():
+            got = fast.sites[sid][name]
+            assert np.array_equal(got, series), (sid, name, np.flatnonzero(got != series)[:5])
+    for name, series in slow.costs.items():
+        assert np.array_equal(fast.costs[name], series), name
+    assert fast.shipments == slow.shipments
+    assert fast.balance == slow.balance
+    assert fast.in_flight == slow.in_flight
+
+
+def _site(inventory: dict, unmet: str, demand: dict) -> dict:
+    return {
+        "kind": "site",
+        "country": "DE",
+        "demand": demand,
+        "unmet": unmet,
+        "inventory": inventory,
+    }
+
+
+DAILY = {"kind": "daily", "quantity": {"dist": "poisson", "mean": 10}}
+DAILY_LUMPY = {"kind": "daily", "quantity": {"dist": "empirical", "values": [0, 0, 0, 5, 40]}}
+POISSON = {"kind": "poisson", "rate_per_day": 6}
+INVENTORIES = {
+    "base_daily": {"kind": "base_stock", "order_up_to": 45, "review_period_days": 1},
+    "base_3": {"kind": "base_stock", "order_up_to": 70, "review_period_days": 3},
+    "sS_daily": {"kind": "s_S", "reorder_point": 30, "order_up_to": 90, "review_period_days": 1},
+    "sS_2.5": {"kind": "s_S", "reorder_point": 35, "order_up_to": 80, "review_period_days": 2.5},
+    "rQ_daily": {"kind": "r_Q", "reorder_point": 30, "order_quantity": 25},
+    "rQ_7": {"kind": "r_Q", "reorder_point": 60, "order_quantity": 40, "review_period_days": 7},
+}
+
+
+def _scenario(inventory: dict, unmet: str, demand: dict, disrupted: bool) -> simulator.Scenario:
+    """Two suppliers (one closes now and then and destroys stock), two sites, one split."""
+    nodes = {
+        "a": {
+            "kind": "supplier",
+            "country": "CN",
+            "lead_time_days": {"dist": "triangular", "low": 1, "mode": 2, "high": 6},
+            "capacity_per_day": 60,
+            "min_order_qty": 10,
+            "order_multiple": 5,
+        },
+        "b": {"kind": "supplier", "country": "TR", "lead_time_days": 2},
+        "port": {"kind": "port", "country": "NL", "handling_days": 0.5},
+        "x": _site(inventory, unmet, demand),
+        "y": _site(inventory, unmet, DAILY),
+    }
+    legs = {
+        "a_port": {"from": "a", "to": "port", "mode": "sea", "transit_days": 3},
+        "port_x": {"from": "port", "to": "x", "mode": "road", "transit_days": 1},
+        "port_y": {"from": "port", "to": "y", "mode": "road", "transit_days": 1},
+        "b_x": {"from": "b", "to": "x", "mode": "road", "transit_days": 2},
+        "b_y": {"from": "b", "to": "y", "mode": "road", "transit_days": 2},
+    }
+    raw = {
+        "name": "fast_site",
+        "horizon_days": 400,
+        "nodes": nodes,
+        "legs": legs,
+        "sourcing": {"split": {"kind": "split", "shares": {"a": 0.6, "b": 0.4}}},
+    }
+    if disrupted:
+        raw["disruptions"] = {
+            "fire": {
+                "target": {"node": "port"},
+                "timing": {
+                    "kind": "random",
+                    "rate_per_year": 6,
+                    "duration_days": {"dist": "uniform", "low": 2, "high": 12},
+                },
+                "effect": {"closed": True, "inventory_loss": 0.3},
+            },
+            "flood": {
+                "target": {"node": "x"},
+                "timing": {"kind": "scheduled", "start_day": 150, "duration_days": 5},
+                "effect": {"inventory_loss": 0.5},
+            },
+        }
+    return simulator.scenario_from_dict(raw)
+
+
+@pytest.mark.parametrize("inventory", sorted(INVENTORIES))
+@pytest.mark.parametrize("unmet", ["backorder", "lost"])
+@pytest.mark.parametrize("demand", [DAILY, DAILY_LUMPY, POISSON], ids=["daily", "lumpy", "poisson"])
+def test_fast_site_equals_event_by_event_site(inventory, unmet, demand):
+    sc = _scenario(INVENTORIES[inventory], unmet, demand, disrupted=True)
+    for rep in range(2):
+        fast, slow, kinds = _both(sc, "split", rep)
+        assert kinds == {FastSite}
+        _assert_same(fast, slow)
+        assert fast.events < slow.events
+
+
+def test_fast_site_without_disruptions_skips_most_days():
+    sc = _scenario(INVENTORIES["sS_daily"], "backorder", DAILY, disrupted=False)
+    fast, slow, _ = _both(sc, "split")
+    _assert_same(fast, slow)
+    # The event-by-event sites spend 2 × 400 demand and 2 × 400 review events; the fast ones
+    # only the reviews that order (about one in six days with these levels).
+    assert slow.events - fast.events > 1200
+
+
+@pytest.mark.parametrize(
+    "name", ["red_sea_crisis", "export_ban", "typhoon_season", "shanghai_lockdown_2022"]
+)
+def test_fast_site_equals_event_by_event_site_on_shipped_scenarios(name):
+    """Early warnings (extra cover, expediting), detection delays, stranding, minimum lots."""
+    sc = simulator.load_scenario(ROOT / "scenarios" / f"{name}.yaml")
+    for policy in sc.sourcing:
+        fast, slow, _ = _both(sc, policy)
+        _assert_same(fast, slow)
+
+
+def test_trace_and_continuous_review_keep_the_event_by_event_site():
+    sc = _scenario(INVENTORIES["base_daily"], "backorder", DAILY, disrupted=False)
+    traced = ReplicationModel(sc, "split", trace=lambda e: None)
+    assert {type(s) for s in traced.sites.values()} == {SiteRuntime}
+    cont = dict(INVENTORIES["rQ_daily"], review_period_days=0)
+    sc = _scenario(cont, "backorder", DAILY, disrupted=False)
+    assert {type(s) for s in ReplicationModel(sc, "split").sites.values()} == {SiteRuntime}
