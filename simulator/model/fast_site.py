@@ -180,7 +180,10 @@ class FastSite(SiteRuntime):
         self.level += qty
         self._mark()
         self.ledger.arrays["receipts"][self.ledger.day_of(self.env.now)] += qty
-        self._plan()
+        if not self.backorders:
+            # With backorders the position (and so the next ordering review) is unchanged; in
+            # lost sales, more on hand changes how far demand can take the level.
+            self._plan()
 
     def lose_in_transit(self, qty: int) -> None:
         """Units on order that were destroyed on the way and will never arrive."""

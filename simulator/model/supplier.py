@@ -74,9 +74,9 @@ class SupplierRuntime:
         self.idle = True
         self.idle_since = 0.0
         self._wake = self.env.event()
+        self._wake.callbacks.append(self._on_wake)
         self.changed = self.env.event()
         self._lead = spec.lead_time_days.sampler(model.streams.generator("production", sid))
-        self.env.process(self._run())
 
     # ---------------------------------------------------------------- interface
     def place(self, order: Order, urgent: bool = False) -> None:
@@ -172,38 +172,87 @@ class SupplierRuntime:
                 self.model.order_destroyed(order, gone)
         return total
 
-    def _run(self):
-        """SimPy process: produce the queue's head order at the current rate (units/day)."""
-        env = self.env
+    # The production loop runs on callbacks, not as a SimPy process: it waits exactly where a
+    # process would (for the wake-up, for a reopening, for the end of a production step or a
+    # change), and resumes at the same place in SimPy's queue, so the numbers are the same.
+    def _next_order(self) -> None:
+        """Produce the queue's head order at the current rate (units/day), then the next; go
+        idle when the queue is empty."""
         while True:
             if not self.queue:
-                self.idle, self.idle_since = True, env.now
-                self._wake = env.event()
-                yield self._wake
+                self.idle, self.idle_since = True, self.env.now
+                self._wake = wake = self.env.event()
+                wake.callbacks.append(self._on_wake)
+                return
             self.idle = False
             order = self.queue[0]
-            while order.remaining > EPS and not order.cancelled:
-                if self.state.closed:
-                    yield self.changed
-                    continue
-                if self.capacity is None:
-                    order.remaining = 0.0
-                    break
-                rate = self.capacity * self.state.capacity_factor
-                t0 = env.now
-                dt = snapped(t0, self._time_for(t0, order.remaining, rate))
-                changed = self.changed
-                self._making = (order, t0, rate)
-                yield env.timeout(dt) | changed
-                self._making = None
-                if changed.triggered:
-                    order.remaining -= self._made(t0, env.now, rate)
-                else:
-                    order.remaining = 0.0
-            if self.queue and self.queue[0] is order:
-                self.queue.popleft()
-            if not order.cancelled:
-                self._start_lead(order)
+            if not self._produce(order):
+                return  # waiting: a callback carries on with this order
+            self._done(order)
+
+    def _on_wake(self, _event: object) -> None:
+        self._next_order()
+
+    def _produce(self, order: Order) -> bool:
+        """Make ``order``: True when it is made (or cancelled), False when the loop must wait
+        (a callback then calls :meth:`_carry_on`)."""
+        env = self.env
+        while order.remaining > EPS and not order.cancelled:
+            if self.state.closed:
+                self.changed.callbacks.append(lambda _: self._carry_on(order))
+                return False
+            if self.capacity is None:
+                order.remaining = 0.0
+                break
+            rate = self.capacity * self.state.capacity_factor
+            t0 = env.now
+            dt = snapped(t0, self._time_for(t0, order.remaining, rate))
+            self._making = (order, t0, rate)
+            self._wait_step(order, t0, rate, dt)
+            return False
+        return True
+
+    def _wait_step(self, order: Order, t0: float, rate: float, dt: float) -> None:
+        """Wait for the end of a production step of ``dt`` days or a change of the supplier's
+        state, whichever SimPy processes first, then resume one queue turn later at the same
+        priority (what ``yield timeout(dt) | changed`` does)."""
+        env, changed = self.env, self.changed
+        timeout = env.timeout(dt)
+        fired = False
+
+        def first(event: object) -> None:
+            nonlocal fired
+            if fired:
+                return
+            fired = True
+            if event is timeout and changed.callbacks is not None:
+                changed.callbacks.remove(first)  # as the condition drops its check
+            resume = env.event()
+            resume.callbacks.append(lambda _: self._step_over(order, t0, rate, changed))
+            resume.succeed()
+
+        timeout.callbacks.append(first)
+        changed.callbacks.append(first)
+
+    def _step_over(self, order: Order, t0: float, rate: float, changed: object) -> None:
+        self._making = None
+        if changed.triggered:
+            order.remaining -= self._made(t0, self.env.now, rate)
+        else:
+            order.remaining = 0.0
+        self._carry_on(order)
+
+    def _carry_on(self, order: Order) -> None:
+        if self._produce(order):
+            self._done(order)
+            self._next_order()
+
+    def _done(self, order: Order) -> None:
+        """``order`` is made (or was cancelled): it leaves the queue and starts its lead time."""
+        if self.queue and self.queue[0] is order:
+            self.queue.popleft()
+        if not order.cancelled:
+            self._start_lead(order)
 
     def _start_lead(self, order: Order) -> None:
         """A made order starts its production lead time (days); it ships when that ends."""

@@ -40,7 +40,9 @@ class _Dist(BaseModel):
         raise NotImplementedError
 
     def sample(self, rng: np.random.Generator, size: int) -> np.ndarray:
-        """``size`` independent draws as a float array."""
+        """``size`` independent draws as a float array: the same numbers, and the generator left
+        in the same state, as ``size`` calls of :meth:`sampler` (subclasses draw them in one
+        numpy call)."""
         draw = self.sampler(rng)
         return np.array([draw() for _ in range(size)], dtype=float)
 
@@ -92,6 +94,9 @@ class Fixed(_Dist):
         v = float(self.value)
         return lambda: v
 
+    def sample(self, rng: np.random.Generator, size: int) -> np.ndarray:
+        return np.full(size, float(self.value))
+
     def length_biased_sampler(self, rng: np.random.Generator) -> Sampler:
         return self.sampler(rng)
 
@@ -123,6 +128,9 @@ class Uniform(_Dist):
     def sampler(self, rng: np.random.Generator) -> Sampler:
         lo, hi, u = self.low, self.high, rng.uniform
         return lambda: u(lo, hi)
+
+    def sample(self, rng: np.random.Generator, size: int) -> np.ndarray:
+        return rng.uniform(self.low, self.high, size)
 
     def length_biased_sampler(self, rng: np.random.Generator) -> Sampler:
         lo2, hi2, u = self.low**2, self.high**2, rng.random
@@ -160,6 +168,11 @@ class Triangular(_Dist):
         t = rng.triangular
         return lambda: t(lo, mo, hi)
 
+    def sample(self, rng: np.random.Generator, size: int) -> np.ndarray:
+        if self.low == self.high:
+            return np.full(size, float(self.low))
+        return rng.triangular(self.low, self.mode, self.high, size)
+
     def _upper_bound(self) -> float:
         return self.high + 1e-12
 
@@ -182,6 +195,9 @@ class Exponential(_Dist):
     def sampler(self, rng: np.random.Generator) -> Sampler:
         m, e = self.mean_value, rng.exponential
         return lambda: e(m)
+
+    def sample(self, rng: np.random.Generator, size: int) -> np.ndarray:
+        return rng.exponential(self.mean_value, size)
 
     def residual_sampler(self, rng: np.random.Generator) -> Sampler:
         return self.sampler(rng)  # memoryless
@@ -242,6 +258,17 @@ class Normal(_Dist):
 
         return draw
 
+    def sample(self, rng: np.random.Generator, size: int) -> np.ndarray:
+        # Redraw only as many as are still missing: never more draws than the scalar sampler.
+        kept: list[np.ndarray] = []
+        missing = size
+        while missing > 0:
+            x = rng.normal(self.mu, self.sd, missing)
+            x = x[x >= 0]
+            kept.append(x)
+            missing -= len(x)
+        return np.concatenate(kept) if kept else np.empty(0)
+
 
 class Lognormal(_Dist):
     """Lognormal given its own mean and coefficient of variation (sd / mean)."""
@@ -269,6 +296,10 @@ class Lognormal(_Dist):
         mu, sigma = self._params()
         ln = rng.lognormal
         return lambda: ln(mu, sigma)
+
+    def sample(self, rng: np.random.Generator, size: int) -> np.ndarray:
+        mu, sigma = self._params()
+        return rng.lognormal(mu, sigma, size)
 
     def length_biased_sampler(self, rng: np.random.Generator) -> Sampler:
         mu, sigma = self._params()
@@ -298,6 +329,9 @@ class Gamma(_Dist):
         k, th, g = self.shape, self.scale, rng.gamma
         return lambda: g(k, th)
 
+    def sample(self, rng: np.random.Generator, size: int) -> np.ndarray:
+        return rng.gamma(self.shape, self.scale, size)
+
     def length_biased_sampler(self, rng: np.random.Generator) -> Sampler:
         k, th, g = self.shape + 1.0, self.scale, rng.gamma
         return lambda: g(k, th)
@@ -321,6 +355,9 @@ class Poisson(_Dist):
     def sampler(self, rng: np.random.Generator) -> Sampler:
         m, p = self.mean_value, rng.poisson
         return lambda: float(p(m))
+
+    def sample(self, rng: np.random.Generator, size: int) -> np.ndarray:
+        return rng.poisson(self.mean_value, size).astype(float)
 
     def length_biased_sampler(self, rng: np.random.Generator) -> Sampler:
         # Size-biased Poisson(m) is 1 + Poisson(m).
@@ -349,6 +386,10 @@ class Empirical(_Dist):
         vals = np.asarray(self.values, dtype=float)
         n, integers = len(vals), rng.integers
         return lambda: float(vals[integers(n)])
+
+    def sample(self, rng: np.random.Generator, size: int) -> np.ndarray:
+        vals = np.asarray(self.values, dtype=float)
+        return vals[rng.integers(len(vals), size=size)]
 
     def length_biased_sampler(self, rng: np.random.Generator) -> Sampler:
         vals = np.asarray(self.values, dtype=float)

@@ -142,6 +142,28 @@ def test_sample_returns_an_array_of_the_requested_size():
     assert x.shape == (17,) and x.dtype == float
 
 
+@pytest.mark.parametrize(
+    "spec",
+    [
+        *CASES.values(),
+        {"dist": "fixed", "value": 4},
+        {"dist": "triangular", "low": 3, "mode": 3, "high": 3},
+        {"dist": "normal", "mean": 0, "sd": 5},  # half the draws are redrawn
+        {"dist": "normal", "mean": 2, "sd": 0},
+    ],
+    ids=lambda spec: "-".join(str(v) for v in spec.values()),
+)
+def test_sample_is_the_scalar_sampler_in_one_call(spec):
+    """Demand is drawn with ``sample`` and must equal the scalar draws exactly (common random
+    numbers), leaving the generator where the scalar draws leave it."""
+    d = dist(spec)
+    one, many = np.random.default_rng(11), np.random.default_rng(11)
+    scalar = np.array([d.sampler(one)() for _ in range(3000)], dtype=float)
+    vector = d.sample(many, 3000)
+    np.testing.assert_array_equal(vector, scalar)
+    assert many.bit_generator.state == one.bit_generator.state
+
+
 def test_bare_number_is_shorthand_for_fixed():
     assert ADAPTER.validate_python(3) == Fixed(value=3)
     assert ADAPTER.validate_python(2.5).mean == 2.5
