@@ -16,6 +16,7 @@ backlog only exists while on hand is 0); lost-sales mode keeps on hand, which de
 
 from __future__ import annotations
 
+import functools
 from bisect import bisect_left, bisect_right
 from itertools import accumulate
 from typing import TYPE_CHECKING
@@ -30,6 +31,17 @@ if TYPE_CHECKING:
     from ..policies.inventory import InventoryPolicy
     from ..scenario.schema import SiteNode
     from .replication import ReplicationModel
+
+
+@functools.lru_cache(maxsize=64)
+def review_times(period: float, days: int) -> tuple[float, ...]:
+    """Review times (days) before ``days`` as SimPy reaches them: by repeated addition of the
+    period (shared, read-only, by every replication with the same period and horizon)."""
+    reviews, r = [], 0.0
+    while r < days:
+        reviews.append(r)
+        r += period
+    return tuple(reviews)
 
 
 def fast_site_fits(policy: InventoryPolicy, trace: object, review_expedite: bool) -> bool:
@@ -68,13 +80,7 @@ class FastSite(SiteRuntime):
         self._times_np, self._qty_np = times, quantities
         self._times: list[float] = times.tolist()
         self._cum: list[int] = [0, *accumulate(quantities.tolist())]
-        period = float(self.rule.review_period_days)
-        # Review times as SimPy reaches them: by repeated addition of the period.
-        reviews, r = [], 0.0
-        while r < self.days:
-            reviews.append(r)
-            r += period
-        self._reviews = reviews
+        self._reviews = review_times(float(self.rule.review_period_days), self.days)
         self._next_m = 0  # the first review not done yet
         self.env.process(self._first_review())
 
@@ -274,9 +280,11 @@ class FastSite(SiteRuntime):
         lv = level[:-1]
         pday = np.floor(points[:-1]).astype(np.int64)
         on_hand = np.maximum(lv, 0)
-        np.add.at(a["on_hand_avg"], pday, on_hand * dt)
+        # bincount adds in array order, as the event-by-event ledger does: the same sums.
+        a["on_hand_avg"] += np.bincount(pday, weights=on_hand * dt, minlength=days)[:days]
         if self.backorders:
-            np.add.at(a["backlog_avg"], pday, np.maximum(-lv, 0) * dt)
+            backlog = np.maximum(-lv, 0) * dt
+            a["backlog_avg"] += np.bincount(pday, weights=backlog, minlength=days)[:days]
         # End of day d: the level over the interval that ends at d + 1.
         ends = np.searchsorted(points, np.arange(1, days + 1, dtype=float)) - 1
         end_level = lv[ends]

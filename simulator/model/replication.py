@@ -277,8 +277,10 @@ class ReplicationModel:
         day = self._day(self.env.now if at is None else at)
         fixed = self.scenario.legs[leg].cost_per_shipment
         book = self._freight
-        book.append(("expedite" if expedite else "transport", day, amount))
-        book.append(("transport_fixed", day, fixed))
+        if amount:  # zero amounts add nothing to a day's exact sum
+            book.append(("expedite" if expedite else "transport", day, amount))
+        if fixed:
+            book.append(("transport_fixed", day, fixed))
         self.leg_units[leg] += units
         return amount + fixed
 
@@ -472,8 +474,9 @@ class ReplicationModel:
         per_day: dict[tuple[str, int], list[float]] = {}
         for category, day, amount in self._freight:
             per_day.setdefault((category, day), []).append(amount)
+        costs = self.costs
         for (category, day), amounts in per_day.items():
-            self.costs[category][day] = math.fsum(amounts)
+            costs[category][day] = amounts[0] if len(amounts) == 1 else math.fsum(amounts)
 
     def _result(self) -> ReplicationResult:
         sc = self.scenario

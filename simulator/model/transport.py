@@ -230,7 +230,8 @@ class Transport:
         t = now
         entries = []
         transits, handlings = sh.transits, sh.handlings
-        for i, (_, leg, node, _, _) in enumerate(steps):
+        i = 0
+        for _, leg, node, _, _ in steps:
             entries.append(t)
             delay = transits[i] + leg.extra_days
             if delay > 0:
@@ -239,24 +240,32 @@ class Transport:
                 delay = handlings[i] + node.extra_days
                 if delay > 0:
                     t += delay
-        k = bisect_right(changes, now)
-        if k < len(changes) and changes[k] <= t:
-            return False  # something starts or ends on the route on the way
+            i += 1
+        if changes:
+            k = bisect_right(changes, now)
+            if k < len(changes) and changes[k] <= t:
+                return False  # something starts or ends on the route on the way
         days, qty = model.days, sh.qty
-        book, leg_units = model._freight, model.leg_units
+        book, leg_units, taken = model._freight, model.leg_units, sh.legs_taken
         category = "transport" if sh.order.route is None else "expedite"
-        for i, (lid, leg, into, per_unit, fixed) in enumerate(steps):
+        freight = sh.freight
+        i = 0
+        for lid, leg, into, per_unit, fixed in steps:
             entry = entries[i]
             if entry >= days:
                 break
+            i += 1
             day = int(entry)
-            factor = leg.cost_factor * (into.cost_factor if into is not None else 1.0)
+            factor = leg.cost_factor if into is None else leg.cost_factor * into.cost_factor
             amount = qty * per_unit * factor
-            book.append((category, day, amount))
-            book.append(("transport_fixed", day, fixed))
+            if amount:  # zero amounts add nothing to a day's exact sum
+                book.append((category, day, amount))
+            if fixed:
+                book.append(("transport_fixed", day, fixed))
             leg_units[lid] += qty
-            sh.freight += amount + fixed
-            sh.legs_taken.append(lid)
+            freight += amount + fixed
+            taken.append(lid)
+        sh.freight = freight
         if t < days:
             at_time(self.env, t).callbacks.append(lambda _: self._arrive(sh))
         return True
