@@ -66,11 +66,9 @@ class FastSite(SiteRuntime):
         self.trigger = self.rule.trigger_level  # a review orders iff position − boost <= this
         self.level = self.on_hand  # net stock (backorders) or on hand (lost sales), units
         self.k = 0  # demand arrivals accounted for
-        # The change log: from (t, k) on, the level was ``level`` and on order ``on_order``.
-        self._log_t: list[float] = [0.0]
-        self._log_k: list[int] = [0]
-        self._log_level: list[int] = [self.level]
-        self._log_on_order: list[int] = [0]
+        # The change log: from (t, k) on, the level was ``level`` and on order ``on_order``:
+        # (t, k, level, on_order) tuples.
+        self._log: list[tuple[float, int, int, int]] = [(0.0, 0, self.level, 0)]
         self._pending: simpy.Event | None = None
         self._pending_m = -1
 
@@ -104,10 +102,7 @@ class FastSite(SiteRuntime):
 
     def _mark(self) -> None:
         """Log the levels after a change made now."""
-        self._log_t.append(self.env.now)
-        self._log_k.append(self.k)
-        self._log_level.append(self.level)
-        self._log_on_order.append(self.on_order)
+        self._log.append((self.env.now, self.k, self.level, self.on_order))
 
     def refresh(self) -> None:
         """Bring ``on_hand`` and ``backlog_units`` up to now."""
@@ -234,10 +229,11 @@ class FastSite(SiteRuntime):
         days, a = self.days, self.ledger.arrays
         times, qty = self._times_np, self._qty_np.astype(np.int64)
         cum = np.asarray(self._cum, dtype=np.int64)
-        log_t = np.asarray(self._log_t, dtype=float)
-        log_k = np.asarray(self._log_k, dtype=np.int64)
-        log_level = np.asarray(self._log_level, dtype=np.int64)
-        log_on_order = np.asarray(self._log_on_order, dtype=np.int64)
+        t_col, k_col, level_col, on_order_col = zip(*self._log, strict=True)
+        log_t = np.asarray(t_col, dtype=float)
+        log_k = np.asarray(k_col, dtype=np.int64)
+        log_level = np.asarray(level_col, dtype=np.int64)
+        log_on_order = np.asarray(on_order_col, dtype=np.int64)
         n = len(times)
 
         # Each arrival under the last change logged at or before its index.

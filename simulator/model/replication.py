@@ -141,6 +141,13 @@ class ReplicationModel:
         self.desk = WarningDesk(self, self.warnings, WarningUse(warnings))
         self.expediter = Expediter(self)
         self.costs = {c: np.zeros(self.days) for c in COST_CATEGORIES}
+        self._purchase, self._ordering = self.costs["purchase"], self.costs["ordering"]
+        # Per supplier: (unit price, cost per order under this policy), both in currency.
+        policy_cost = sc.sourcing[policy].order_cost
+        self._terms = {
+            sid: (s.unit_price, s.order_cost if policy_cost is None else policy_cost)
+            for sid, s in sc.suppliers.items()
+        }
         # Freight as (category, day, amount), summed exactly at the end: a journey books the
         # legs ahead when it leaves, so the order of the additions must not matter.
         self._freight: list[tuple[str, int, float]] = []
@@ -212,16 +219,16 @@ class ReplicationModel:
         return out
 
     def _place(self, site: str, sid: str, units: int, role: OrderRole) -> None:
-        spec = self.scenario.suppliers[sid]
-        price = spec.unit_price * self.node_state[sid].cost_factor
+        unit_price, order_cost = self._terms[sid]
+        price = unit_price * self.node_state[sid].cost_factor
         if role is OrderRole.BACKUP:
             price *= 1.0 + self.sourcing.premium
         self._order_id += 1
-        order = Order(self._order_id, site, sid, units, self.env.now, role, price)
-        day = self._day(self.env.now)
-        self.costs["purchase"][day] += price * units
-        policy_cost = self.scenario.sourcing[self.policy].order_cost
-        self.costs["ordering"][day] += spec.order_cost if policy_cost is None else policy_cost
+        now = self.env.now
+        order = Order(self._order_id, site, sid, units, now, role, price)
+        day = self._day(now)
+        self._purchase[day] += price * units
+        self._ordering[day] += order_cost
         self.ordered_units += units
         if self.trace is not None:
             self.trace(tr.OrderPlaced(self.env.now, order.id, site, sid, units, role, price))
@@ -253,15 +260,14 @@ class ReplicationModel:
 
     def place_expedited(self, site: str, sid: str, units: int, route) -> None:
         """Place an expedited order (ahead of the supplier's queue, to travel by ``route``)."""
-        spec = self.scenario.suppliers[sid]
-        price = spec.unit_price * self.node_state[sid].cost_factor
+        unit_price, order_cost = self._terms[sid]
+        price = unit_price * self.node_state[sid].cost_factor
         self._order_id += 1
         order = Order(self._order_id, site, sid, units, self.env.now, OrderRole.EXPEDITE, price)
         order.route = route
         day = self._day(self.env.now)
-        self.costs["purchase"][day] += price * units
-        policy_cost = self.scenario.sourcing[self.policy].order_cost
-        self.costs["ordering"][day] += spec.order_cost if policy_cost is None else policy_cost
+        self._purchase[day] += price * units
+        self._ordering[day] += order_cost
         self.ordered_units += units
         if self.trace is not None:
             role = OrderRole.EXPEDITE

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from ..scenario.schema import SupplierNode
 from ..scenario.types import OrderRole
 from .state import ElementState, snapped
+from .timing import after
 
 if TYPE_CHECKING:
     from .replication import ReplicationModel
@@ -76,7 +77,7 @@ class SupplierRuntime:
         self._wake = self.env.event()
         self._wake.callbacks.append(self._on_wake)
         self.changed = self.env.event()
-        self._lead = spec.lead_time_days.sampler(model.streams.generator("production", sid))
+        self._lead = spec.lead_time_days.stream(model.streams.generator("production", sid))
 
     # ---------------------------------------------------------------- interface
     def place(self, order: Order, urgent: bool = False) -> None:
@@ -217,7 +218,7 @@ class SupplierRuntime:
         state, whichever SimPy processes first, then resume one queue turn later at the same
         priority (what ``yield timeout(dt) | changed`` does)."""
         env, changed = self.env, self.changed
-        timeout = env.timeout(dt)
+        timeout = after(env, dt)
         fired = False
 
         def first(event: object) -> None:
@@ -259,7 +260,7 @@ class SupplierRuntime:
         self.in_lead_time.add(order)
         delay = self._lead() + self.state.extra_days
         if delay > 0:
-            self.env.timeout(delay).callbacks.append(lambda _: self._lead_over(order))
+            after(self.env, delay).callbacks.append(lambda _: self._lead_over(order))
         else:
             self._lead_over(order)
 

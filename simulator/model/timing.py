@@ -47,3 +47,17 @@ def at_time(env: simpy.Environment, t: float, priority: int = NORMAL) -> simpy.E
     if hasattr(env, "scheduled"):
         env.scheduled += 1  # CountingEnvironment's work measure
     return event
+
+
+def after(env: simpy.Environment, delay: float) -> simpy.Event:
+    """An event processed ``delay`` days from now (>= 0): ``env.timeout(delay)`` with the same
+    time, priority and place in SimPy's queue, without a Timeout object's overhead."""
+    if delay < 0:
+        raise ValueError(f"negative delay {delay}")
+    event = simpy.events.Event(env)
+    event._ok = True
+    event._value = None
+    heappush(env._queue, (env._now + delay, NORMAL, next(env._eid), event))
+    if hasattr(env, "scheduled"):
+        env.scheduled += 1  # CountingEnvironment's work measure
+    return event

@@ -61,11 +61,11 @@ class Transport:
         self.env = model.env
         sc = model.scenario
         self.transit = {
-            lid: leg.transit_days.sampler(model.streams.generator("transit", lid))
+            lid: leg.transit_days.stream(model.streams.generator("transit", lid))
             for lid, leg in sc.legs.items()
         }
         self.handling = {
-            nid: n.handling_days.sampler(model.streams.generator("handling", nid))
+            nid: n.handling_days.stream(model.streams.generator("handling", nid))
             for nid, n in sc.nodes.items()
             if hasattr(n, "handling_days")
         }

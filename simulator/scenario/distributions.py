@@ -10,6 +10,7 @@ builds a fast scalar sampler bound to one ``numpy.random.Generator``.
 from __future__ import annotations
 
 import functools
+import itertools
 import math
 from collections.abc import Callable
 from typing import Annotated, Any, ClassVar, Literal
@@ -45,6 +46,19 @@ class _Dist(BaseModel):
         numpy call)."""
         draw = self.sampler(rng)
         return np.array([draw() for _ in range(size)], dtype=float)
+
+    def stream(self, rng: np.random.Generator, first: int = 16, largest: int = 4096) -> Sampler:
+        """A sampler with the same draws as :meth:`sampler`, drawn ahead in blocks of ``first``,
+        then twice as many each time, up to ``largest`` (one numpy call per block instead of one
+        per draw). The generator runs ahead of the draws taken: it must feed nothing else."""
+        if type(self).sample is _Dist.sample:
+            return self.sampler(rng)
+        sizes = itertools.chain(
+            itertools.takewhile(lambda n: n < largest, (first << k for k in itertools.count())),
+            itertools.repeat(largest),
+        )
+        sample = self.sample
+        return itertools.chain.from_iterable(sample(rng, n).tolist() for n in sizes).__next__
 
     def length_biased_sampler(self, rng: np.random.Generator) -> Sampler:
         """Draws from the length-biased law (density ∝ x·f(x)).

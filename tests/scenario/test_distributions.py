@@ -142,17 +142,16 @@ def test_sample_returns_an_array_of_the_requested_size():
     assert x.shape == (17,) and x.dtype == float
 
 
-@pytest.mark.parametrize(
-    "spec",
-    [
-        *CASES.values(),
-        {"dist": "fixed", "value": 4},
-        {"dist": "triangular", "low": 3, "mode": 3, "high": 3},
-        {"dist": "normal", "mean": 0, "sd": 5},  # half the draws are redrawn
-        {"dist": "normal", "mean": 2, "sd": 0},
-    ],
-    ids=lambda spec: "-".join(str(v) for v in spec.values()),
-)
+STREAM_CASES = [
+    *CASES.values(),
+    {"dist": "fixed", "value": 4},
+    {"dist": "triangular", "low": 3, "mode": 3, "high": 3},
+    {"dist": "normal", "mean": 0, "sd": 5},  # half the draws are redrawn
+    {"dist": "normal", "mean": 2, "sd": 0},
+]
+
+
+@pytest.mark.parametrize("spec", STREAM_CASES, ids=lambda spec: "-".join(map(str, spec.values())))
 def test_sample_is_the_scalar_sampler_in_one_call(spec):
     """Demand is drawn with ``sample`` and must equal the scalar draws exactly (common random
     numbers), leaving the generator where the scalar draws leave it."""
@@ -162,6 +161,16 @@ def test_sample_is_the_scalar_sampler_in_one_call(spec):
     vector = d.sample(many, 3000)
     np.testing.assert_array_equal(vector, scalar)
     assert many.bit_generator.state == one.bit_generator.state
+
+
+@pytest.mark.parametrize("spec", STREAM_CASES, ids=lambda spec: "-".join(map(str, spec.values())))
+def test_stream_gives_the_scalar_draws_in_order(spec):
+    """Transit, handling and production times come from block-drawn streams: the same numbers
+    in the same order as the scalar sampler, across block boundaries."""
+    d = dist(spec)
+    scalar = d.sampler(np.random.default_rng(3))
+    stream = d.stream(np.random.default_rng(3), first=4, largest=64)
+    assert [stream() for _ in range(500)] == [scalar() for _ in range(500)]
 
 
 def test_bare_number_is_shorthand_for_fixed():
