@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from ..scenario.schema import SupplierNode
 from ..scenario.types import OrderRole
 from .state import ElementState, snapped
-from .timing import after
+from .timing import NORMAL, after, runs_next
 
 if TYPE_CHECKING:
     from .replication import ReplicationModel
@@ -226,8 +226,14 @@ class SupplierRuntime:
             if fired:
                 return
             fired = True
-            if event is timeout and changed.callbacks is not None:
-                changed.callbacks.remove(first)  # as the condition drops its check
+            if event is timeout:
+                if changed.callbacks is not None:
+                    changed.callbacks.remove(first)  # as the condition drops its check
+                if runs_next(env, NORMAL):
+                    # The step's only callback, and the resumption would be SimPy's very next
+                    # event: carry on now (the same order of everything, one event fewer).
+                    self._step_over(order, t0, rate, changed)
+                    return
             resume = env.event()
             resume.callbacks.append(lambda _: self._step_over(order, t0, rate, changed))
             resume.succeed()

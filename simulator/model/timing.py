@@ -61,3 +61,14 @@ def after(env: simpy.Environment, delay: float) -> simpy.Event:
     if hasattr(env, "scheduled"):
         env.scheduled += 1  # CountingEnvironment's work measure
     return event
+
+
+def runs_next(env: simpy.Environment, priority: int) -> bool:
+    """Whether an event scheduled now with ``priority`` would be the next one SimPy processes
+    (nothing queued for now at that priority or a more urgent one). Used at the end of an
+    event's only callback to carry on at once instead of scheduling a zero-delay hop."""
+    queue = env._queue
+    if not queue:
+        return True
+    t, p = queue[0][0], queue[0][1]
+    return t > env._now or (t == env._now and p > priority)
