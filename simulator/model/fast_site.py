@@ -158,11 +158,12 @@ class FastSite(SiteRuntime):
         qty = self.rule.order_quantity(self.position - self.boost)
         if qty > 0:
             self.on_order += qty
-            self._mark()
-            self.ledger.arrays["orders"][self.ledger.day_of(self.env.now)] += qty
             placed = self.model.place_orders(self.id, qty)
-            if placed != qty:
-                self.ordered_more(placed - qty)
+            # Rounding to minimum quantities or multiples only adds; one log entry for the
+            # instant is enough (the ledger reads the last one of an instant).
+            self.on_order += placed - qty
+            self.ledger.arrays["orders"][self.ledger.day_of(self.env.now)] += placed
+            self._mark()
         self._plan()
 
     # ---------------------------------------------------------------- changes from outside
