@@ -10,7 +10,13 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .options import add_batch_options, resumable
+from .options import (
+    add_batch_options,
+    batch_output,
+    batch_settings,
+    load_batch_scenario,
+    resumable,
+)
 
 
 def add_commands(sub) -> None:
@@ -32,30 +38,11 @@ def add_commands(sub) -> None:
 def cmd_buffer(args: argparse.Namespace) -> int:
     from ..experiment.buffer import size_buffers
     from ..output.buffer_folder import write_buffer
-    from ..output.locations import OutputKind, check_output, default_out
-    from ..output.sweep_folder import SweepStore
-    from ..scenario import load_scenario
-    from .run import apply_overrides
 
-    sc = load_scenario(args.scenario, allow_extends_outside=args.allow_extends_outside)
-    if args.set:
-        sc = apply_overrides(sc, args.set)
-    out = args.out or default_out(sc.name, "-buffer")
-    check_output(out, args.force, OutputKind.SWEEP)
+    sc = load_batch_scenario(args)
+    out = batch_output(args, sc, "-buffer")
     with resumable(out, "levels"):
-        result = size_buffers(
-            sc,
-            args.target_fill,
-            policies=args.policy,
-            replications=args.replications,
-            seed=args.seed,
-            jobs=args.jobs,
-            executor=args.executor,
-            scheduler=args.dask_scheduler,
-            store=SweepStore(out),
-            force=args.force,
-            progress=not args.quiet,
-        )
+        result = size_buffers(sc, args.target_fill, **batch_settings(args, out))
         write_buffer(result, out, report=not args.no_report)
     print(f"smallest stock reaching a fill rate of {args.target_fill:.1%} (95% lower bound):")
     for _, r in result.levels.iterrows():

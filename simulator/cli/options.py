@@ -1,6 +1,9 @@
 """Options and handling shared by the verbs: the batch options of the verbs that run many
-simulations into a resumable folder (``sweep``, ``buffer``, ``warning-value``: replications,
-seed, policies, output folder, executors, overrides, and what an interrupted run tells the user),
+simulations into a resumable folder (``sweep``, ``buffer``, ``warning-value``, ``stress``,
+``worst-case``, ``sensitivity``: replications, seed, policies, output folder, executors,
+overrides), their scenario with ``--set`` (:func:`load_batch_scenario`), checked output folder
+(:func:`batch_output`), experiment settings (:func:`batch_settings`) and what an interrupted run
+tells the user (:func:`resumable`),
 and argparse types that check each value as it is read: a bad one stops with exit status 2 and a
 message naming the flag (``argument --seed: must be a whole number >= 0, got -1``), before any
 file is read."""
@@ -14,7 +17,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from ..errors import shorten
+from ..errors import UsageError, shorten
 from .exits import EXIT_INTERRUPTED
 
 MAX_SEED = 2**63 - 1
@@ -136,3 +139,60 @@ def resumable(out: Path, stored: str) -> Iterator[None]:
             file=sys.stderr,
         )
         raise SystemExit(EXIT_INTERRUPTED) from None
+
+
+def apply_overrides(sc, options: list[str]):
+    """Apply ``--set PATH=VALUE`` options (validated like a scenario file)."""
+    from ..experiment.designs import parse_value
+    from ..experiment.parameters import apply_parameters
+
+    values = {}
+    for opt in options:
+        if "=" not in opt:
+            raise UsageError(
+                f"--set '{shorten(opt)}': write PATH=VALUE, e.g. --set horizon_days=365"
+            )
+        path, value = opt.split("=", 1)
+        values[path.strip()] = parse_value(value, "--set", opt)
+    return apply_parameters(sc, values, label="--set")
+
+
+def load_batch_scenario(args: argparse.Namespace):
+    """The scenario of a batch verb: its file (``--allow-extends-outside``) with ``--set``."""
+    from ..scenario import load_scenario
+
+    sc = load_scenario(args.scenario, allow_extends_outside=args.allow_extends_outside)
+    if getattr(args, "set", None):
+        sc = apply_overrides(sc, args.set)
+    return sc
+
+
+def batch_output(args: argparse.Namespace, sc, suffix: str) -> Path:
+    """The output folder (``--out`` or results/<scenario><suffix>), checked before simulating:
+    a folder that is not a sweep-style folder of this tool is refused."""
+    from ..output.locations import OutputKind, check_output, default_out
+
+    out = args.out or default_out(sc.name, suffix)
+    check_output(out, args.force, OutputKind.SWEEP)
+    return out
+
+
+def batch_settings(args: argparse.Namespace, out: Path, **given) -> dict:
+    """The keyword arguments every batch experiment takes from the batch options: policies,
+    replications, seed, executor and scheduler, the resumable store in ``out``, ``--force`` and
+    the progress bar (``given`` replaces any of them)."""
+    from ..output.sweep_folder import SweepStore
+
+    settings = {
+        "policies": args.policy,
+        "replications": args.replications,
+        "seed": args.seed,
+        "jobs": args.jobs,
+        "executor": args.executor,
+        "scheduler": args.dask_scheduler,
+        "store": SweepStore(out),
+        "force": args.force,
+        "progress": not args.quiet,
+    }
+    settings.update(given)
+    return settings

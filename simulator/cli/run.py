@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..errors import UsageError, shorten
+from ..errors import UsageError
 from . import options
 from .exits import EXIT_INTERRUPTED
 
@@ -89,11 +89,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     from ..experiment.runner import run
     from ..output.locations import default_out
     from ..output.results_folder import check_writable, write_run
-    from ..scenario import load_scenario
 
-    sc = load_scenario(args.scenario, allow_extends_outside=args.allow_extends_outside)
-    if args.set:
-        sc = apply_overrides(sc, args.set)
+    sc = options.load_batch_scenario(args)
     out = args.out or default_out(sc.name)
     check_writable(out, args.force)
     n = args.replications or sc.replications
@@ -145,22 +142,6 @@ def show_run(result) -> None:
             print(line)
     for line in warning_lines(result.warning_value):
         print(line)
-
-
-def apply_overrides(sc, options: list[str]):
-    """Apply ``--set PATH=VALUE`` options (validated like a scenario file)."""
-    from ..experiment.designs import parse_value
-    from ..experiment.parameters import apply_parameters
-
-    values = {}
-    for opt in options:
-        if "=" not in opt:
-            raise UsageError(
-                f"--set '{shorten(opt)}': write PATH=VALUE, e.g. --set horizon_days=365"
-            )
-        path, value = opt.split("=", 1)
-        values[path.strip()] = parse_value(value, "--set", opt)
-    return apply_parameters(sc, values, label="--set")
 
 
 def cmd_compare(args: argparse.Namespace) -> int:

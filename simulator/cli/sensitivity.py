@@ -9,8 +9,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .exits import EXIT_INTERRUPTED
-from .stress import add_run_options, load_with_overrides, output_folder
+from .options import batch_output, batch_settings, load_batch_scenario, resumable
+from .stress import add_run_options
 
 
 def add_commands(sub) -> None:
@@ -49,9 +49,8 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
     from ..experiment.designs import parse_lhs_option
     from ..experiment.sensitivity import sensitivity
     from ..output.sensitivity_folder import write_sensitivity
-    from ..output.sweep_folder import SweepStore
 
-    sc = load_with_overrides(args)
+    sc = load_batch_scenario(args)
     bounds: dict[str, tuple[float, float]] = {}
     for opt in args.param:
         try:
@@ -59,32 +58,17 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
         except UsageError:
             raise UsageError(f"--param '{opt}': write PATH=LOW:HIGH") from None
         bounds[path] = rng
-    out = output_folder(args, sc, "-sensitivity")
-    try:
+    out = batch_output(args, sc, "-sensitivity")
+    with resumable(out, "points"):
         result = sensitivity(
             sc,
             bounds,
             method=args.method,
             figure=args.figure,
-            policies=args.policy,
             samples=args.samples,
-            replications=args.replications,
-            seed=args.seed,
-            jobs=args.jobs,
-            executor=args.executor,
-            scheduler=args.dask_scheduler,
-            store=SweepStore(out),
-            force=args.force,
-            progress=not args.quiet,
+            **batch_settings(args, out),
         )
         write_sensitivity(result, out, report=not args.no_report)
-    except KeyboardInterrupt:
-        print(
-            f"interrupted: finished points are kept in '{out}/points'; rerun the same command "
-            "to resume",
-            file=sys.stderr,
-        )
-        raise SystemExit(EXIT_INTERRUPTED) from None
     key = "mu_star" if result.method.value == "morris" else "ST"
     label = "μ*" if key == "mu_star" else "total Sobol index"
     print(

@@ -9,10 +9,8 @@ from __future__ import annotations
 import argparse
 import math
 import sys
-from pathlib import Path
 
-from .exits import EXIT_INTERRUPTED
-from .options import add_batch_options
+from .options import add_batch_options, batch_output, batch_settings, load_batch_scenario, resumable
 
 
 def add_run_options(p, what: str) -> None:
@@ -79,37 +77,17 @@ def add_commands(sub) -> None:
     p.set_defaults(func=cmd_stress)
 
 
-def load_with_overrides(args):
-    from ..scenario import load_scenario
-    from .run import apply_overrides
-
-    sc = load_scenario(args.scenario, allow_extends_outside=args.allow_extends_outside)
-    if args.set:
-        sc = apply_overrides(sc, args.set)
-    return sc
-
-
-def output_folder(args, sc, suffix: str) -> Path:
-    """The output folder (``--out`` or results/<scenario><suffix>), checked before simulating."""
-    from ..output.locations import OutputKind, check_output, default_out
-
-    out = args.out or default_out(sc.name, suffix)
-    check_output(out, args.force, OutputKind.SWEEP)
-    return out
-
-
 def cmd_stress(args: argparse.Namespace) -> int:
     from ..experiment.failures import parse_effect, parse_element_kinds
     from ..experiment.stress import parse_durations, stress_test
     from ..output.stress_folder import write_stress
-    from ..output.sweep_folder import SweepStore
 
-    sc = load_with_overrides(args)
+    sc = load_batch_scenario(args)
     kinds = parse_element_kinds(args.elements)
     durations = parse_durations(args.duration)
     effect = parse_effect(args.effect)
-    out = output_folder(args, sc, "-stress")
-    try:
+    out = batch_output(args, sc, "-stress")
+    with resumable(out, "cases"):
         result = stress_test(
             sc,
             kinds,
@@ -118,24 +96,9 @@ def cmd_stress(args: argparse.Namespace) -> int:
             start_day=args.start_day,
             random_starts=args.random_starts,
             keep_disruptions=args.keep_disruptions,
-            policies=args.policy,
-            replications=args.replications,
-            seed=args.seed,
-            jobs=args.jobs,
-            executor=args.executor,
-            scheduler=args.dask_scheduler,
-            store=SweepStore(out),
-            force=args.force,
-            progress=not args.quiet,
+            **batch_settings(args, out),
         )
         write_stress(result, out, report=not args.no_report)
-    except KeyboardInterrupt:
-        print(
-            f"interrupted: finished cases are kept in '{out}/points'; rerun the same command "
-            "to resume",
-            file=sys.stderr,
-        )
-        raise SystemExit(EXIT_INTERRUPTED) from None
     show_stress(result)
     for note in result.skipped:
         print(f"skipped: {note}", file=sys.stderr)

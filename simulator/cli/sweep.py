@@ -7,12 +7,10 @@ so an interrupted sweep rerun with the same arguments computes only what is miss
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
 from ..errors import UsageError
 from . import options
-from .exits import EXIT_INTERRUPTED
 
 
 def add_commands(sub) -> None:
@@ -40,43 +38,16 @@ def add_commands(sub) -> None:
         "--samples", type=options.whole(1, 100_000), default=10, help="LHS samples (default 10)"
     )
     p.add_argument("--design", type=Path, metavar="SWEEP.yaml", help="a design file")
-    p.add_argument(
-        "--replications", "-n", type=options.REPLICATIONS, help="replications per point and policy"
-    )
-    p.add_argument("--seed", type=options.SEED, help="root seed >= 0 (default: the scenario's)")
-    p.add_argument(
-        "--out", type=options.out_path, help="folder (default: results/<scenario>-sweep)"
-    )
-    p.add_argument("--jobs", "-j", type=options.JOBS, help="workers (default: all cores)")
-    p.add_argument(
-        "--executor",
-        choices=["local", "dask"],
-        default="local",
-        help="local processes (default) or Dask",
-    )
-    p.add_argument(
-        "--dask-scheduler",
-        metavar="tcp://HOST:PORT",
-        help="Dask scheduler address (default: start a local Dask cluster)",
-    )
-    p.add_argument("--policy", action="append", metavar="P", help="only this policy (repeatable)")
-    p.add_argument(
-        "--force", action="store_true", help="discard stored points of a sweep with other settings"
-    )
-    p.add_argument("--no-report", action="store_true", help="skip the plots")
-    p.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
-    options.add_scenario_options(p)
+    options.add_batch_options(p, "sweep", "points")
     p.set_defaults(func=cmd_sweep)
 
 
 def cmd_sweep(args: argparse.Namespace) -> int:
     from ..experiment.designs import load_design, parse_grid_option, parse_lhs_option
     from ..experiment.sweep import sweep
-    from ..output.locations import OutputKind, check_output, default_out
-    from ..output.sweep_folder import SweepStore, write_sweep
-    from ..scenario import load_scenario
+    from ..output.sweep_folder import write_sweep
 
-    sc = load_scenario(args.scenario, allow_extends_outside=args.allow_extends_outside)
+    sc = options.load_batch_scenario(args)
     chosen = [x for x in (args.grid, args.lhs, args.design) if x]
     if len(chosen) != 1:
         raise UsageError(
@@ -90,35 +61,16 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         kwargs["lhs"] = dict(parse_lhs_option(x) for x in args.lhs)
         kwargs["samples"] = args.samples
     else:
-        points, options = load_design(args.design, sc.seed if seed is None else seed)
+        points, given = load_design(args.design, sc.seed if seed is None else seed)
         kwargs["points"] = points
-        reps = reps or options.get("replications")
-        seed = seed if seed is not None else options.get("seed")
-        policies = policies or options.get("policies")
-    out = args.out or default_out(sc.name, "-sweep")
-    check_output(out, args.force, OutputKind.SWEEP)
-    try:
-        result = sweep(
-            sc,
-            replications=reps,
-            seed=seed,
-            executor=args.executor,
-            jobs=args.jobs,
-            scheduler=args.dask_scheduler,
-            policies=policies,
-            store=SweepStore(out),
-            force=args.force,
-            progress=not args.quiet,
-            **kwargs,
-        )
+        reps = reps or given.get("replications")
+        seed = seed if seed is not None else given.get("seed")
+        policies = policies or given.get("policies")
+    out = options.batch_output(args, sc, "-sweep")
+    settings = options.batch_settings(args, out, replications=reps, seed=seed, policies=policies)
+    with options.resumable(out, "points"):
+        result = sweep(sc, **settings, **kwargs)
         write_sweep(result, out, report=not args.no_report)
-    except KeyboardInterrupt:
-        print(
-            f"interrupted: finished points are kept in '{out}/points'; rerun the same "
-            "command to resume",
-            file=sys.stderr,
-        )
-        raise SystemExit(EXIT_INTERRUPTED) from None
     n_points = len(result.points)
     print(
         f"sweep: {n_points} points × {len(result.policies)} policies × "

@@ -11,7 +11,13 @@ import argparse
 import math
 
 from ..errors import UsageError, shorten
-from .options import add_batch_options, resumable
+from .options import (
+    add_batch_options,
+    batch_output,
+    batch_settings,
+    load_batch_scenario,
+    resumable,
+)
 
 
 def _days(text: str) -> list[float]:
@@ -56,33 +62,15 @@ def add_commands(sub) -> None:
 
 def cmd_warning_value(args: argparse.Namespace) -> int:
     from ..experiment.warning_lead import warning_lead_sweep
-    from ..output.locations import OutputKind, check_output, default_out
-    from ..output.sweep_folder import SweepStore
     from ..output.warning_folder import value_lines, write_warning_lead
-    from ..scenario import load_scenario
-    from .run import apply_overrides
 
     if args.replications is not None and args.replications < 2:
         raise UsageError("--replications must be at least 2 for an interval")
-    sc = load_scenario(args.scenario, allow_extends_outside=args.allow_extends_outside)
-    if args.set:
-        sc = apply_overrides(sc, args.set)
-    out = args.out or default_out(sc.name, "-warning")
-    check_output(out, args.force, OutputKind.SWEEP)
+    sc = load_batch_scenario(args)
+    out = batch_output(args, sc, "-warning")
     with resumable(out, "points"):
         result = warning_lead_sweep(
-            sc,
-            args.lead_days,
-            disruption=args.disruption,
-            policies=args.policy,
-            replications=args.replications,
-            seed=args.seed,
-            jobs=args.jobs,
-            executor=args.executor,
-            scheduler=args.dask_scheduler,
-            store=SweepStore(out),
-            force=args.force,
-            progress=not args.quiet,
+            sc, args.lead_days, disruption=args.disruption, **batch_settings(args, out)
         )
         write_warning_lead(result, out, report=not args.no_report)
     print("\n".join(value_lines(result)))

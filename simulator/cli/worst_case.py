@@ -8,11 +8,10 @@ output folder, local processes or Dask. Each scenario found is written as an ``e
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
-from .exits import EXIT_INTERRUPTED
-from .stress import add_failure_options, add_run_options, load_with_overrides, output_folder
+from .options import batch_output, batch_settings, load_batch_scenario, resumable
+from .stress import add_failure_options, add_run_options
 
 
 def add_commands(sub) -> None:
@@ -63,10 +62,9 @@ def cmd_worst_case(args: argparse.Namespace) -> int:
     from ..experiment.designs import parse_value
     from ..experiment.failures import parse_effect, parse_element_kinds
     from ..experiment.worst_case import SearchSettings, parse_budget, worst_case
-    from ..output.sweep_folder import SweepStore
     from ..output.worst_case_folder import write_worst_case
 
-    sc = load_with_overrides(args)
+    sc = load_batch_scenario(args)
     budget = parse_budget(args.budget)
     for name in ("top", "beam", "starts", "refine", "generations", "popsize"):
         if getattr(args, name) < 1:
@@ -79,8 +77,8 @@ def cmd_worst_case(args: argparse.Namespace) -> int:
         generations=args.generations,
         search_seed=args.search_seed,
     )
-    out = output_folder(args, sc, "-worst-case")
-    try:
+    out = batch_output(args, sc, "-worst-case")
+    with resumable(out, "candidates"):
         result = worst_case(
             sc,
             budget,
@@ -89,28 +87,13 @@ def cmd_worst_case(args: argparse.Namespace) -> int:
             keep_disruptions=args.keep_disruptions,
             top=args.top,
             settings=settings,
-            policies=args.policy,
-            replications=args.replications,
-            seed=args.seed,
-            jobs=args.jobs,
-            executor=args.executor,
-            scheduler=args.dask_scheduler,
-            store=SweepStore(out),
-            force=args.force,
-            progress=not args.quiet,
+            **batch_settings(args, out),
         )
         overrides = {}
         for opt in args.set or ():
             path, _, value = opt.partition("=")
             overrides[path.strip()] = parse_value(value)
         write_worst_case(result, out, Path(args.scenario), overrides, report=not args.no_report)
-    except KeyboardInterrupt:
-        print(
-            f"interrupted: evaluated candidates are kept in '{out}/points'; rerun the same "
-            "command to resume",
-            file=sys.stderr,
-        )
-        raise SystemExit(EXIT_INTERRUPTED) from None
     cur = sc.currency
     print(
         f"worst cases found ({len(result.evaluations)} candidates evaluated; lost value vs no "

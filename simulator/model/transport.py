@@ -230,8 +230,7 @@ class Transport:
         t = now
         entries = []
         transits, handlings = sh.transits, sh.handlings
-        i = 0
-        for _, leg, node, _, _ in steps:
+        for i, (_, leg, node, _, _) in enumerate(steps):
             entries.append(t)
             delay = transits[i] + leg.extra_days
             if delay > 0:
@@ -240,7 +239,6 @@ class Transport:
                 delay = handlings[i] + node.extra_days
                 if delay > 0:
                     t += delay
-            i += 1
         if changes:
             k = bisect_right(changes, now)
             if k < len(changes) and changes[k] <= t:
@@ -249,12 +247,9 @@ class Transport:
         book, leg_units, taken = model._freight, model.leg_units, sh.legs_taken
         category = "transport" if sh.order.route is None else "expedite"
         freight = sh.freight
-        i = 0
-        for lid, leg, into, per_unit, fixed in steps:
-            entry = entries[i]
+        for (lid, leg, into, per_unit, fixed), entry in zip(steps, entries, strict=True):
             if entry >= days:
                 break
-            i += 1
             day = int(entry)
             factor = leg.cost_factor if into is None else leg.cost_factor * into.cost_factor
             amount = qty * per_unit * factor

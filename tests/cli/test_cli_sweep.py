@@ -189,3 +189,24 @@ def test_unreachable_dask_scheduler_is_a_clear_error(tiny_data, tmp_path):
     assert p.returncode == 2, p.stderr
     assert "cannot reach the Dask scheduler at tcp://127.0.0.1:9" in p.stderr
     assert "Traceback" not in p.stderr
+
+
+def test_cli_sweep_takes_set_overrides_like_the_other_batch_verbs(tiny_data, tmp_path):
+    """``--set`` applies before the design: a thinner stock gives another sweep; a bad path is
+    refused before anything is simulated."""
+    import pandas as pd
+
+    path = tmp_path / "tiny.yaml"
+    path.write_text(yaml.safe_dump(tiny_data, sort_keys=False))
+    base = ["sweep", str(path), "--grid", f"{DURATION}=4", "-n", "2", "-j", "1", "--no-report"]
+    runs = {}
+    for name, extra in (("plain", []), ("thin", ["--set", f"{COVER}=2"])):
+        out = tmp_path / name
+        p = cli(*base, "-q", "--out", str(out), *extra)
+        assert p.returncode == 0, p.stderr
+        runs[name] = pd.read_csv(out / "summary.csv")
+    fill = {k: v[v["figure"] == "fill_rate"]["mean"].min() for k, v in runs.items()}
+    assert fill["thin"] < fill["plain"]
+    p = cli(*base, "--out", str(tmp_path / "bad"), "--set", "nodes.dc.inventory.nope=3")
+    assert p.returncode == 2 and "nope" in p.stderr and "Traceback" not in p.stderr
+    assert not (tmp_path / "bad").exists()
