@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import functools
 from bisect import bisect_left, bisect_right
-from itertools import accumulate
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -77,7 +76,10 @@ class FastSite(SiteRuntime):
         """Take the demand arrivals at ``times`` (days) and do the review at t = 0."""
         self._times_np, self._qty_np = times, quantities
         self._times: list[float] = times.tolist()
-        self._cum: list[int] = [0, *accumulate(quantities.tolist())]
+        cum = np.zeros(len(quantities) + 1, dtype=np.int64)
+        np.cumsum(quantities, out=cum[1:])
+        self._cum_np = cum  # cumulative demand (units) before arrival k
+        self._cum: list[int] = cum.tolist()
         self._reviews = review_times(float(self.rule.review_period_days), self.days)
         self._next_m = 0  # the first review not done yet
         self.env.process(self._first_review())
@@ -229,7 +231,7 @@ class FastSite(SiteRuntime):
     def _write_ledger(self) -> None:
         days, a = self.days, self.ledger.arrays
         times, qty = self._times_np, self._qty_np.astype(np.int64)
-        cum = np.asarray(self._cum, dtype=np.int64)
+        cum = self._cum_np
         t_col, k_col, level_col, on_order_col = zip(*self._log, strict=True)
         log_t = np.asarray(t_col, dtype=float)
         log_k = np.asarray(k_col, dtype=np.int64)
