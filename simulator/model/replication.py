@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import math
 from contextlib import contextmanager
+from heapq import heappop
 
 import numpy as np
 import simpy
@@ -29,16 +30,34 @@ from .timing import CHANGE, REVIEW, At
 from .transport import Shipment, Transport
 
 
-class CountingEnvironment(simpy.Environment):
-    """A SimPy environment that counts the events it schedules (the model's work measure)."""
+class ModelEnvironment(simpy.Environment):
+    """A SimPy environment with a tighter main loop (:meth:`run_to`) that processes the same
+    events in the same order as ``run(until=...)``, and counts the events scheduled (the model's
+    work measure: every scheduled event takes one id from SimPy's counter)."""
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.scheduled = 0
-
-    def schedule(self, event, priority=simpy.events.NORMAL, delay=0) -> None:
-        self.scheduled += 1
-        super().schedule(event, priority, delay)
+    def run_to(self, until: float) -> int:
+        """Process every event before ``until`` (days) — and those at ``until`` that SimPy's own
+        stop event would let through: scheduled more urgently, or as urgently but earlier — then
+        stand at ``until``. Returns the number of events scheduled since the start."""
+        if until <= self._now:
+            raise ValueError(f"until ({until}) must be after now ({self._now})")
+        stop_id = next(self._eid)  # the place SimPy's stop event would take in the queue
+        queue, pop = self._queue, heappop
+        while queue:
+            t, priority, eid, _ = queue[0]
+            if t >= until and (t > until or priority > simpy.events.URGENT or eid > stop_id):
+                break
+            self._now, _, _, event = pop(queue)
+            callbacks, event.callbacks = event.callbacks, None
+            for callback in callbacks:
+                callback(event)
+            if not event._ok and not hasattr(event, "_defused"):
+                # A failed event nobody handled (as Environment.step raises it).
+                exc = type(event._value)(*event._value.args)
+                exc.__cause__ = event._value
+                raise exc
+        self._now = until
+        return next(self._eid)
 
 
 @contextmanager
@@ -88,7 +107,7 @@ class ReplicationModel:
         self.streams = Streams(self.seed, replication, point)
         self.days = int(sc.horizon_days)
         self.trace = trace
-        self.env = CountingEnvironment()
+        self.env = ModelEnvironment()
         self.network_changed = self.env.event()
         self.changes = 0  # disruption changes so far (a version of the network's state)
 
@@ -470,7 +489,7 @@ class ReplicationModel:
             )
             site.start(times, qty)
         with _fewer_collections():
-            env.run(until=self.days)
+            self._events = env.run_to(self.days)
         for site in self.sites.values():
             site.finish(self.days)
         return self._result()
@@ -514,7 +533,7 @@ class ReplicationModel:
             "final_on_order": float(sum(s.on_order for s in self.sites.values())),
             "met_total": float(sum(s.met_total for s in self.sites.values())),
         }
-        events = self.env.scheduled
+        events = self._events
         return ReplicationResult(
             scenario=sc.name,
             policy=self.policy,

@@ -44,8 +44,6 @@ def at_time(env: simpy.Environment, t: float, priority: int = NORMAL) -> simpy.E
     event._ok = True
     event._value = None
     heappush(env._queue, (t, priority, next(env._eid), event))
-    if hasattr(env, "scheduled"):
-        env.scheduled += 1  # CountingEnvironment's work measure
     return event
 
 
@@ -58,8 +56,6 @@ def after(env: simpy.Environment, delay: float) -> simpy.Event:
     event._ok = True
     event._value = None
     heappush(env._queue, (env._now + delay, NORMAL, next(env._eid), event))
-    if hasattr(env, "scheduled"):
-        env.scheduled += 1  # CountingEnvironment's work measure
     return event
 
 
