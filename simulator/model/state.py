@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 import simpy
 
 from .calendar import Episode
+from .timing import NORMAL, after, runs_next
 
 EPS = 1e-9
 SNAP = 1e-9  # days: an event computed this close to a whole day lands on it
@@ -70,8 +71,8 @@ class FluidServer:
         self.state = state
         self.queue: deque[list] = deque()  # [units still to pass, event to fire]
         self._wake = env.event()
+        self._wake.callbacks.append(self._on_wake)
         self.changed = env.event()
-        env.process(self._run())
 
     def request(self, units: float) -> simpy.Event:
         done = self.env.event()
@@ -84,25 +85,59 @@ class FluidServer:
         old, self.changed = self.changed, self.env.event()
         old.succeed()
 
-    def _run(self):
+    # The passage loop runs on callbacks, not as a SimPy process: it waits where a process would
+    # (for work, for a reopening, for the end of a passage or a change) and resumes at the same
+    # turn of SimPy's queue, as the supplier's production loop does.
+    def _on_wake(self, _event: object) -> None:
+        self._next()
+
+    def _next(self) -> None:
         env, state = self.env, self.state
         while True:
             if not self.queue:
-                self._wake = env.event()
-                yield self._wake
-                continue
+                self._wake = wake = env.event()
+                wake.callbacks.append(self._on_wake)
+                return
             head = self.queue[0]
             if head[0] <= EPS:
                 self.queue.popleft()
                 head[1].succeed()
                 continue
             if state.closed:
-                yield self.changed
-                continue
+                self.changed.callbacks.append(self._on_wake)
+                return
             rate = state.capacity_per_day * state.capacity_factor
-            t0, changed = env.now, self.changed
-            yield env.timeout(snapped(t0, head[0] / rate)) | changed
-            if changed.triggered:
-                head[0] -= (env.now - t0) * rate
-            else:
-                head[0] = 0.0
+            self._wait(head, env.now, rate, snapped(env.now, head[0] / rate))
+            return
+
+    def _wait(self, head: list, t0: float, rate: float, dt: float) -> None:
+        """Wait for the head's passage of ``dt`` days or a change of state, whichever SimPy
+        processes first; resume one queue turn later (what ``yield timeout | changed`` does)."""
+        env, changed = self.env, self.changed
+        timeout = after(env, dt)
+        fired = False
+
+        def first(event: object) -> None:
+            nonlocal fired
+            if fired:
+                return
+            fired = True
+            if event is timeout:
+                if changed.callbacks is not None:
+                    changed.callbacks.remove(first)
+                if runs_next(env, NORMAL):
+                    self._passed(head, t0, rate, changed)
+                    return
+            resume = env.event()
+            resume.callbacks.append(lambda _: self._passed(head, t0, rate, changed))
+            resume.succeed()
+
+        timeout.callbacks.append(first)
+        changed.callbacks.append(first)
+
+    def _passed(self, head: list, t0: float, rate: float, changed: simpy.Event) -> None:
+        if changed.triggered:
+            head[0] -= (self.env.now - t0) * rate
+        else:
+            head[0] = 0.0
+        self._next()
