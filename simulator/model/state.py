@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import simpy
 
 from .calendar import Episode
-from .timing import NORMAL, after, runs_next
+from .timing import timeout_or
 
 EPS = 1e-9
 SNAP = 1e-9  # days: an event computed this close to a whole day lands on it
@@ -113,27 +113,8 @@ class FluidServer:
     def _wait(self, head: list, t0: float, rate: float, dt: float) -> None:
         """Wait for the head's passage of ``dt`` days or a change of state, whichever SimPy
         processes first; resume one queue turn later (what ``yield timeout | changed`` does)."""
-        env, changed = self.env, self.changed
-        timeout = after(env, dt)
-        fired = False
-
-        def first(event: object) -> None:
-            nonlocal fired
-            if fired:
-                return
-            fired = True
-            if event is timeout:
-                if changed.callbacks is not None:
-                    changed.callbacks.remove(first)
-                if runs_next(env, NORMAL):
-                    self._passed(head, t0, rate, changed)
-                    return
-            resume = env.event()
-            resume.callbacks.append(lambda _: self._passed(head, t0, rate, changed))
-            resume.succeed()
-
-        timeout.callbacks.append(first)
-        changed.callbacks.append(first)
+        changed = self.changed
+        timeout_or(self.env, dt, changed, lambda: self._passed(head, t0, rate, changed))
 
     def _passed(self, head: list, t0: float, rate: float, changed: simpy.Event) -> None:
         if changed.triggered:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from ..scenario.schema import SupplierNode
 from ..scenario.types import OrderRole
 from .state import ElementState, snapped
-from .timing import NORMAL, after, runs_next
+from .timing import after, timeout_or
 
 if TYPE_CHECKING:
     from .replication import ReplicationModel
@@ -217,29 +217,8 @@ class SupplierRuntime:
         """Wait for the end of a production step of ``dt`` days or a change of the supplier's
         state, whichever SimPy processes first, then resume one queue turn later at the same
         priority (what ``yield timeout(dt) | changed`` does)."""
-        env, changed = self.env, self.changed
-        timeout = after(env, dt)
-        fired = False
-
-        def first(event: object) -> None:
-            nonlocal fired
-            if fired:
-                return
-            fired = True
-            if event is timeout:
-                if changed.callbacks is not None:
-                    changed.callbacks.remove(first)  # as the condition drops its check
-                if runs_next(env, NORMAL):
-                    # The step's only callback, and the resumption would be SimPy's very next
-                    # event: carry on now (the same order of everything, one event fewer).
-                    self._step_over(order, t0, rate, changed)
-                    return
-            resume = env.event()
-            resume.callbacks.append(lambda _: self._step_over(order, t0, rate, changed))
-            resume.succeed()
-
-        timeout.callbacks.append(first)
-        changed.callbacks.append(first)
+        changed = self.changed
+        timeout_or(self.env, dt, changed, lambda: self._step_over(order, t0, rate, changed))
 
     def _step_over(self, order: Order, t0: float, rate: float, changed: object) -> None:
         self._making = None

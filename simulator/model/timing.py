@@ -68,3 +68,30 @@ def runs_next(env: simpy.Environment, priority: int) -> bool:
         return True
     t, p = queue[0][0], queue[0][1]
     return t > env._now or (t == env._now and p > priority)
+
+
+def timeout_or(env: simpy.Environment, delay: float, changed: simpy.Event, then) -> None:
+    """``yield env.timeout(delay) | changed`` without a process: call ``then()`` one queue turn
+    after whichever of the two SimPy processes first, at normal priority (or at once, when that
+    turn would be the very next event anyway: the same order of everything, one event fewer).
+    ``changed`` must not have been processed yet."""
+    timeout = after(env, delay)
+    fired = False
+
+    def first(event: object) -> None:
+        nonlocal fired
+        if fired:
+            return
+        fired = True
+        if event is timeout:
+            if changed.callbacks is not None:
+                changed.callbacks.remove(first)  # as the condition drops its check
+            if runs_next(env, NORMAL):  # the timeout's only callback: nothing else runs first
+                then()
+                return
+        resume = simpy.events.Event(env)
+        resume.callbacks.append(lambda _: then())
+        resume.succeed()
+
+    timeout.callbacks.append(first)
+    changed.callbacks.append(first)
