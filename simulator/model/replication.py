@@ -506,6 +506,7 @@ class ReplicationModel:
     def _result(self) -> ReplicationResult:
         sc = self.scenario
         self._book_freight()
+        self.transport.add_route_units(self.leg_units)
         sites = {sid: s.ledger.arrays for sid, s in self.sites.items()}
         holding_rate = sc.product.unit_value * sc.product.holding_cost_rate / 365.0
         for sid, a in sites.items():

@@ -74,8 +74,7 @@ class SupplierRuntime:
         self._making: tuple[Order, float, float] | None = None
         self.idle = True
         self.idle_since = 0.0
-        self._wake = self.env.event()
-        self._wake.callbacks.append(self._on_wake)
+        self._waiting = True  # the production loop waits for an order
         self.changed = self.env.event()
         self._lead = spec.lead_time_days.stream(model.streams.generator("production", sid))
 
@@ -97,8 +96,11 @@ class SupplierRuntime:
             self.queue.insert(1 if (self.queue and not self.idle) else 0, order)
         else:
             self.queue.append(order)
-        if not self._wake.triggered:
-            self._wake.succeed()
+        if self._waiting:
+            # Start the idle loop at once rather than one queue turn later: nothing else can
+            # run at this instant in between that the loop would see.
+            self._waiting = False
+            self._next_order()
 
     def notify(self) -> None:
         """The supplier's disruption state changed: wake the production loop."""
@@ -173,26 +175,26 @@ class SupplierRuntime:
                 self.model.order_destroyed(order, gone)
         return total
 
-    # The production loop runs on callbacks, not as a SimPy process: it waits exactly where a
-    # process would (for the wake-up, for a reopening, for the end of a production step or a
-    # change), and resumes at the same place in SimPy's queue, so the numbers are the same.
+    # The production loop runs on callbacks, not as a SimPy process: it waits where a process
+    # would (for a reopening, for the end of a production step or a change) and resumes at the
+    # same place in SimPy's queue. An order reaching an idle supplier starts it at once (a
+    # process would start one queue turn later, after the rest of the placing review: nothing
+    # it reads changes in between; only the place in the queue of the events it schedules
+    # moves earlier, which could reorder them only against an event due at exactly the same
+    # time and priority).
     def _next_order(self) -> None:
         """Produce the queue's head order at the current rate (units/day), then the next; go
         idle when the queue is empty."""
         while True:
             if not self.queue:
                 self.idle, self.idle_since = True, self.env.now
-                self._wake = wake = self.env.event()
-                wake.callbacks.append(self._on_wake)
+                self._waiting = True
                 return
             self.idle = False
             order = self.queue[0]
             if not self._produce(order):
                 return  # waiting: a callback carries on with this order
             self._done(order)
-
-    def _on_wake(self, _event: object) -> None:
-        self._next_order()
 
     def _produce(self, order: Order) -> bool:
         """Make ``order``: True when it is made (or cancelled), False when the loop must wait

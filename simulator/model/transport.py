@@ -40,15 +40,15 @@ class Shipment:
     qty: int
     dispatched_at: float
     route: Route | None = None
-    legs_taken: list[str] = field(default_factory=list)
+    legs_taken: list[str] | tuple[str, ...] = field(default_factory=list)  # a tuple: all
     held_at: str | None = None
     waited_days: float = 0.0
     rerouted: int = 0
     blocked_since: float | None = None  # start of the current wait at a closure (days)
     stranded: bool = False  # no longer counted as on order by its site (stranded pipeline)
     freight: float = 0.0  # currency paid to move it so far (per-unit freight and fixed costs)
-    # Drawn when the route is chosen: transit days of each leg, handling days at each node
-    # between legs (before any disruption's extra days).
+    # Drawn when the route is chosen: transit days of each leg, handling days at the node each
+    # leg enters (0 for the site; before any disruption's extra days).
     transits: list[float] = field(default_factory=list)
     handlings: list[float] = field(default_factory=list)
 
@@ -84,7 +84,11 @@ class Transport:
             for elem in (*ep.nodes, *ep.legs):
                 self._changes.setdefault(elem, []).extend((ep.start, ep.end))
         self._plans: dict[tuple[str, ...], tuple] = {}  # per route: see _plan
-        self._open_at: dict[tuple[str, ...], int] = {}  # routes seen open at this version
+        self._draws: dict[tuple[str, ...], tuple[list, list]] = {}  # per route: its samplers
+        self._pairs: dict[tuple[str, str], tuple[Route, bool]] = {}  # (first route, weigh)
+        # Units of one-timeout journeys that entered every leg of a route (added to the
+        # model's units per leg at the end, by :meth:`leg_units`).
+        self.route_units: dict[tuple[str, ...], int] = {}
         # Set at the first dispatch (the warning desk is built after the transport): False when
         # a warning could re-route a shipment on its way, so every journey goes leg by leg.
         self._express_ok: bool | None = None if express else False
@@ -178,7 +182,12 @@ class Transport:
         self.in_transit.add(sh)
         site_id = sh.order.site
         at = sh.order.supplier
-        first = model.network.routes(at, site_id)[0]
+        pair = self._pairs.get((at, site_id))
+        if pair is None:
+            first = model.network.routes(at, site_id)[0]
+            weigh = model.scenario.sites[site_id].reroute_rule is Reroute.WHEN_FASTER
+            pair = self._pairs[(at, site_id)] = (first, weigh)
+        first, weigh = pair
         desk = model.desk
         if sh.order.route is not None:  # expedited
             route = sh.order.route
@@ -188,7 +197,6 @@ class Transport:
             route = self.best_open(at, site_id) or first
             if desk.reroute and desk.warned:
                 route = self.best_open(at, site_id, avoid=desk.warned) or route
-            weigh = model.scenario.sites[site_id].reroute_rule is Reroute.WHEN_FASTER
             if weigh and route is not first and not self.detour_pays(first, 0, route):
                 route = first  # wait for the reopening: the detour would arrive later
         self._take(sh, route)
@@ -203,9 +211,15 @@ class Transport:
     def _take(self, sh: Shipment, route: Route) -> None:
         """The shipment takes ``route`` from its first node now: draw its times."""
         sh.route = route
-        transit, handling = self.transit, self.handling
-        sh.transits = [transit[lid]() for lid in route.legs]
-        sh.handlings = [handling[nid]() for nid in route.nodes[1:-1]]
+        draws = self._draws.get(route.legs)
+        if draws is None:
+            draws = self._draws[route.legs] = (
+                [self.transit[lid] for lid in route.legs],
+                [self.handling[nid] for nid in route.nodes[1:-1]],
+            )
+        sh.transits = [draw() for draw in draws[0]]
+        sh.handlings = [draw() for draw in draws[1]]
+        sh.handlings.append(0.0)  # none at the site: one entry per leg
 
     def _express(self, sh: Shipment, route: Route) -> bool:
         """Move the shipment in one timeout if nothing can happen to it on the way; return
@@ -215,28 +229,27 @@ class Transport:
             self._express_ok = not (model.desk.reroute and model.desk.warnings)
         if not self._express_ok:
             return False
-        plan = self._plans.get(route.legs)
-        if plan is None:
-            plan = self._plans[route.legs] = self._plan(route)
-        steps, changes = plan
-        if steps is None:
-            return False  # a capacity limit on the route
+        key = route.legs
+        plan = self._plans.get(key)
         version = model.changes
-        if self._open_at[route.legs] != version:
-            if model.node_state[route.nodes[0]].closed or not self.open_from(route, 0):
-                return False
-            self._open_at[route.legs] = version
+        if plan is None or plan[0] != version:
+            plan = self._plans[key] = self._plan(route, version)
+        _, lids, steps, changes, cost = plan
+        if steps is None:
+            return False  # a capacity limit on the route, or something on it closed
         # The times the process would reach: each leg's entry, then the arrival.
         t = now
         entries = []
-        transits, handlings = sh.transits, sh.handlings
-        for i, (_, leg, node, _, _) in enumerate(steps):
-            entries.append(t)
-            delay = transits[i] + leg.extra_days
+        enter = entries.append
+        for transit, (leg_extra, node_extra), handling in zip(
+            sh.transits, steps, sh.handlings, strict=True
+        ):
+            enter(t)
+            delay = transit + leg_extra
             if delay > 0:
                 t += delay
-            if node is not None:
-                delay = handlings[i] + node.extra_days
+            if node_extra is not None:
+                delay = handling + node_extra
                 if delay > 0:
                     t += delay
         if changes:
@@ -244,50 +257,73 @@ class Transport:
             if k < len(changes) and changes[k] <= t:
                 return False  # something starts or ends on the route on the way
         days, qty = model.days, sh.qty
-        book, leg_units, taken = model._freight, model.leg_units, sh.legs_taken
+        book = model._freight
         category = "transport" if sh.order.route is None else "expedite"
         freight = sh.freight
-        for (lid, leg, into, per_unit, fixed), entry in zip(steps, entries, strict=True):
+        if t < days:
+            # Every leg is entered before the horizon.
+            for i, per_unit, factor, fixed in cost:
+                day = int(entries[i])
+                amount = qty * per_unit * factor
+                if amount:  # zero amounts add nothing to a day's exact sum
+                    book.append((category, day, amount))
+                if fixed:
+                    book.append(("transport_fixed", day, fixed))
+                freight += amount + fixed
+            self.route_units[lids] = self.route_units.get(lids, 0) + qty
+            sh.legs_taken = lids
+            sh.freight = freight
+            at_time(self.env, t).callbacks.append(lambda _: self._arrive(sh))
+            return True
+        leg_units, taken = model.leg_units, sh.legs_taken
+        by_leg = {c[0]: c for c in cost}
+        for i, (lid, entry) in enumerate(zip(lids, entries, strict=True)):
             if entry >= days:
                 break
-            day = int(entry)
-            factor = leg.cost_factor if into is None else leg.cost_factor * into.cost_factor
-            amount = qty * per_unit * factor
-            if amount:  # zero amounts add nothing to a day's exact sum
-                book.append((category, day, amount))
-            if fixed:
-                book.append(("transport_fixed", day, fixed))
+            if i in by_leg:
+                _, per_unit, factor, fixed = by_leg[i]
+                day = int(entry)
+                amount = qty * per_unit * factor
+                if amount:
+                    book.append((category, day, amount))
+                if fixed:
+                    book.append(("transport_fixed", day, fixed))
+                freight += amount + fixed
             leg_units[lid] += qty
-            freight += amount + fixed
             taken.append(lid)
         sh.freight = freight
-        if t < days:
-            at_time(self.env, t).callbacks.append(lambda _: self._arrive(sh))
         return True
 
-    def _plan(self, route: Route):
-        """Per leg of ``route``: (leg id, its state, the state of the node it enters unless that
-        is the site, freight per unit, per shipment);
-        and when episodes start or end on the route (sorted). None for the legs when a capacity
-        limit is on the route."""
+    def _plan(self, route: Route, version: int):
+        """What a one-timeout journey on ``route`` needs while the disruption state is at
+        ``version``: (version, leg ids, per leg (its extra days, the extra days of the node it
+        enters, None for the site), when episodes start or end on the route (sorted), per leg
+        that costs something (its index, freight per unit, its cost factor, freight per
+        shipment)). The steps are None when a
+        capacity limit is on the route or something on it (or the supplier) is closed."""
         model = self.model
         between = route.nodes[1:-1]
-        if any(model.leg_state[lid].server is not None for lid in route.legs) or any(
-            model.node_state[nid].server is not None for nid in between
+        legs, nodes = model.leg_state, model.node_state
+        if (
+            any(legs[lid].server is not None for lid in route.legs)
+            or any(nodes[nid].server is not None for nid in between)
+            or nodes[route.nodes[0]].closed
+            or not self.open_from(route, 0)
         ):
-            return None, []
-        self._open_at[route.legs] = -1
+            return version, route.legs, None, [], []
         elems = (*route.legs, *between)
         changes = sorted(t for e in elems for t in self._changes.get(e, ()))
         spec = model.scenario.legs
-        steps = []
+        steps, cost = [], []
         for i, lid in enumerate(route.legs):
-            passed = model.node_state[route.nodes[i + 1]] if i < len(between) else None
-            leg = spec[lid]
-            steps.append(
-                (lid, model.leg_state[lid], passed, leg.cost_per_unit, leg.cost_per_shipment)
-            )
-        return steps, changes
+            leg = legs[lid]
+            into = nodes[route.nodes[i + 1]] if i < len(between) else None
+            steps.append((leg.extra_days, None if into is None else into.extra_days))
+            factor = leg.cost_factor if into is None else leg.cost_factor * into.cost_factor
+            per_unit, fixed = spec[lid].cost_per_unit, spec[lid].cost_per_shipment
+            if per_unit * factor or fixed:
+                cost.append((i, per_unit, factor, fixed))
+        return version, route.legs, steps, changes, cost
 
     def _arrive(self, sh: Shipment) -> None:
         self.in_transit.discard(sh)
@@ -461,6 +497,13 @@ class Transport:
                 if sh.stranded:
                     self.model.sites[sh.order.site].strand(-gone)
         return total
+
+    def add_route_units(self, leg_units: dict[str, int]) -> None:
+        """Add the units of the one-timeout journeys to ``leg_units`` (units per leg)."""
+        for legs, units in self.route_units.items():
+            for lid in legs:
+                leg_units[lid] += units
+        self.route_units.clear()
 
     def units_in_transit(self) -> int:
         """Units on their way: dispatched by a supplier and not yet delivered or destroyed."""
