@@ -33,7 +33,16 @@ from .transport import Shipment, Transport
 class ModelEnvironment(simpy.Environment):
     """A SimPy environment with a tighter main loop (:meth:`run_to`) that processes the same
     events in the same order as ``run(until=...)``, and counts the events scheduled (the model's
-    work measure: every scheduled event takes one id from SimPy's counter)."""
+    work measure: every scheduled event takes one id from SimPy's counter).
+
+    ``now`` is a plain attribute that :meth:`run_to` keeps equal to SimPy's clock (the model
+    reads it a dozen times per order; SimPy's property costs a call each time), so the
+    environment runs only with :meth:`run_to`."""
+
+    now: float = 0.0
+
+    def step(self) -> None:
+        raise TypeError("a ModelEnvironment runs with run_to(until), which keeps .now current")
 
     def run_to(self, until: float) -> int:
         """Process every event before ``until`` (days) — and those at ``until`` that SimPy's own
@@ -47,7 +56,8 @@ class ModelEnvironment(simpy.Environment):
             t, priority, eid, _ = queue[0]
             if t >= until and (t > until or priority > simpy.events.URGENT or eid > stop_id):
                 break
-            self._now, _, _, event = pop(queue)
+            self.now = self._now = t
+            event = pop(queue)[3]
             callbacks, event.callbacks = event.callbacks, None
             for callback in callbacks:
                 callback(event)
@@ -56,7 +66,7 @@ class ModelEnvironment(simpy.Environment):
                 exc = type(event._value)(*event._value.args)
                 exc.__cause__ = event._value
                 raise exc
-        self._now = until
+        self.now = self._now = until
         return next(self._eid)
 
 
