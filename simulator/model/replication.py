@@ -89,8 +89,9 @@ class ReplicationModel:
 
     One replication of one sourcing policy over ``scenario.horizon_days`` days. ``trace``, if
     given, receives every :mod:`~simulator.model.trace` event as it happens. ``shortcuts=False``
-    turns off the day-skipping sites and the one-timeout journeys (every arrival, review and leg
-    is then an event; the numbers are the same, the tests check it).
+    turns off the day-skipping sites, the one-timeout journeys and the production steps planned
+    ahead (every arrival, review, leg and production step is then an event; the numbers are the
+    same, the tests check it).
     """
 
     def __init__(
@@ -159,7 +160,9 @@ class ReplicationModel:
         self.sourcing = make_sourcing(spec, self.status)
         warm = self.sourcing.warm_suppliers
         self.suppliers = {
-            sid: SupplierRuntime(self, sid, s, warm=sid in warm, reserved=self._reserved(sid))
+            sid: SupplierRuntime(
+                self, sid, s, warm=sid in warm, reserved=self._reserved(sid), ahead=shortcuts
+            )
             for sid, s in sc.suppliers.items()
         }
         # Episodes are scored at every site they can affect under *any* policy of the scenario,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from bisect import bisect_right
 from collections import deque
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -10,7 +11,7 @@ from typing import TYPE_CHECKING
 from ..scenario.schema import SupplierNode
 from ..scenario.types import OrderRole
 from .state import ElementState, snapped
-from .timing import after, timeout_or
+from .timing import after, at_time, timeout_or
 
 if TYPE_CHECKING:
     from .replication import ReplicationModel
@@ -32,9 +33,26 @@ class Order:
     remaining: float = field(default=0.0)
     cancelled: bool = False
     route: object = None  # an expedited order's route (network.graph.Route), else None
+    lead: float | None = None  # its production lead time (days), once drawn
 
     def __post_init__(self) -> None:
         self.remaining = float(self.qty)
+
+
+@dataclass(slots=True, eq=False)
+class _Ahead:
+    """A production step planned ahead: the order in production, when its step started and
+    ends (days), at what full rate (units/day), the change event it watches, whether its
+    planned lead-time end still holds (``live``) and whether a wake-up at ``end`` is due for
+    the orders queued behind it (``carry_on``)."""
+
+    order: Order
+    t0: float
+    end: float
+    rate: float
+    changed: object
+    live: bool = True
+    carry_on: bool = False
 
 
 class SupplierRuntime:
@@ -55,6 +73,7 @@ class SupplierRuntime:
         spec: SupplierNode,
         warm: bool,
         reserved: float = 0.0,
+        ahead: bool = True,
     ):
         self.model = model
         self.env = model.env
@@ -77,12 +96,21 @@ class SupplierRuntime:
         self._waiting = True  # the production loop waits for an order
         self.changed = self.env.event()
         self._lead = spec.lead_time_days.stream(model.streams.generator("production", sid))
+        self._spare_lead: float | None = None  # drawn for an order that was then withdrawn
+        # Planning ahead (see _plan_ahead): when episodes start or end on this supplier (days).
+        self._ahead_ok = ahead
+        self._changes = sorted(
+            t for ep in model.episodes if sid in ep.nodes for t in (ep.start, ep.end)
+        )
+        self._ahead: _Ahead | None = None
 
     # ---------------------------------------------------------------- interface
     def place(self, order: Order, urgent: bool = False) -> None:
         """Queue ``order`` (FIFO; ``urgent``: next after the order in production); a cold
         supplier starts its ramp-up now."""
         now = self.env.now
+        if self._ahead is not None:
+            self._settle()
         if self.ramp > 0 and (
             self.activated_at is None
             or (self.idle and not self.queue and now - self.idle_since > self.spec.cooldown_days)
@@ -101,14 +129,23 @@ class SupplierRuntime:
             # run at this instant in between that the loop would see.
             self._waiting = False
             self._next_order()
+        elif self._ahead is not None and not self._ahead.carry_on:
+            # The order in production was planned ahead: carry on with the queue at its end.
+            a = self._ahead
+            a.carry_on = True
+            at_time(self.env, a.end).callbacks.append(lambda _: self._carry_on_ahead(a))
 
     def notify(self) -> None:
         """The supplier's disruption state changed: wake the production loop."""
+        if self._ahead is not None:
+            self._settle()
         old, self.changed = self.changed, self.env.event()
         old.succeed()
 
     def withdraw(self, site: str) -> list[Order]:
         """Remove this site's orders whose production has not started; return them."""
+        if self._ahead is not None:
+            self._settle()
         taken = [o for o in self.queue if o.site == site and not self._started(o)]
         if taken:
             for o in taken:
@@ -129,6 +166,8 @@ class SupplierRuntime:
 
     def units_in_pipeline(self) -> int:
         """Units ordered here and not yet shipped (queued, in production or in lead time)."""
+        if self._ahead is not None:
+            self._settle()
         return sum(o.qty for o in self.queue) + sum(o.qty for o in self.in_lead_time)
 
     # ---------------------------------------------------------------- production
@@ -166,6 +205,8 @@ class SupplierRuntime:
     def destroy(self, fraction: float) -> int:
         """Destroy ``fraction`` (rounded down) of every order made here and not yet shipped (in
         its lead time or waiting to ship); return the units destroyed."""
+        if self._ahead is not None:
+            self._settle()
         total = 0
         for order in sorted(self.in_lead_time, key=lambda o: o.id):  # a set: fix the order
             gone = int(order.qty * fraction + 1e-9)
@@ -211,9 +252,99 @@ class SupplierRuntime:
             t0 = env.now
             dt = snapped(t0, self._time_for(t0, order.remaining, rate))
             self._making = (order, t0, rate)
-            self._wait_step(order, t0, rate, dt)
+            if not self._plan_ahead(order, t0, rate, dt):
+                self._wait_step(order, t0, rate, dt)
             return False
         return True
+
+    # ---------------------------------------------------------------- planning ahead
+    # A production step that nothing can interrupt is planned whole when it starts: the order's
+    # lead time is drawn then (it is the next order this supplier finishes, so it takes the
+    # same draw of the supplier's stream) and one event is scheduled for the end of the lead
+    # time, instead of one for the end of the step and one for the end of the lead time. The
+    # step's end is only acted on when something looks (``_settle``): then the order has left
+    # the queue and is in its lead time, and the supplier is idle since the step's end. A
+    # change of the supplier's state before the end (a withdrawal; episodes are known ahead and
+    # excluded) falls back to what the event-by-event loop does from that instant on, keeping
+    # the drawn lead time for the order.
+    def _next_lead(self) -> float:
+        """The next production lead time of the supplier's stream (days)."""
+        if self._spare_lead is not None:
+            lead, self._spare_lead = self._spare_lead, None
+            return lead
+        return self._lead()
+
+    def _plan_ahead(self, order: Order, t0: float, rate: float, dt: float) -> bool:
+        """Plan the step of ``dt`` days that starts now, and the lead time after it, when
+        nothing is queued behind the order and no episode starts or ends on the supplier
+        before the step ends; return whether it did."""
+        if not self._ahead_ok or dt <= 0 or len(self.queue) != 1:
+            return False
+        end = t0 + dt
+        changes = self._changes
+        if changes:
+            k = bisect_right(changes, t0)
+            if k < len(changes) and changes[k] <= end:
+                return False
+        if order.lead is None:
+            order.lead = self._next_lead()
+        delay = order.lead + self.state.extra_days
+        if delay <= 0:
+            return False  # shipped at the step's end: the event-by-event loop does it
+        a = _Ahead(order, t0, end, rate, self.changed)
+        self._ahead = a
+        a.changed.callbacks.append(self._changed_ahead)
+        at_time(self.env, end + delay).callbacks.append(lambda _: self._lead_over_ahead(a))
+        return True
+
+    def _settle(self) -> None:
+        """Once the end of a step planned ahead has come: the order is made, has left the
+        queue and is in its lead time; with nothing queued the supplier is idle since then."""
+        a = self._ahead
+        if self.env.now < a.end:
+            return
+        self._ahead = None
+        if a.changed.callbacks is not None:
+            a.changed.callbacks.remove(self._changed_ahead)
+        self._making = None
+        order = a.order
+        order.remaining = 0.0
+        if self.queue and self.queue[0] is order:
+            self.queue.popleft()
+        self.in_lead_time.add(order)
+        if not self.queue:
+            self.idle, self.idle_since = True, a.end
+            self._waiting = True
+
+    def _changed_ahead(self, _event: object) -> None:
+        """The supplier's state changed during a step planned ahead: carry on as the
+        event-by-event loop does when the change comes first (one queue turn later)."""
+        a = self._ahead
+        if a is None:
+            return
+        if self.env.now >= a.end:
+            self._settle()
+            return
+        self._ahead = None
+        a.live = False
+        resume = self.env.event()
+        resume.callbacks.append(lambda _: self._step_over(a.order, a.t0, a.rate, a.changed))
+        resume.succeed()
+
+    def _carry_on_ahead(self, a: _Ahead) -> None:
+        """The end of a step planned ahead, with orders queued behind it: on to the next."""
+        if not a.live:
+            return
+        if self._ahead is a:
+            self._settle()
+        self._next_order()
+
+    def _lead_over_ahead(self, a: _Ahead) -> None:
+        if not a.live:
+            return
+        if self._ahead is a:
+            self._settle()
+        self._lead_over(a.order)
 
     def _wait_step(self, order: Order, t0: float, rate: float, dt: float) -> None:
         """Wait for the end of a production step of ``dt`` days or a change of the supplier's
@@ -241,11 +372,15 @@ class SupplierRuntime:
             self.queue.popleft()
         if not order.cancelled:
             self._start_lead(order)
+        elif order.lead is not None:
+            self._spare_lead = order.lead  # the next order made takes this draw
 
     def _start_lead(self, order: Order) -> None:
         """A made order starts its production lead time (days); it ships when that ends."""
         self.in_lead_time.add(order)
-        delay = self._lead() + self.state.extra_days
+        if order.lead is None:
+            order.lead = self._next_lead()
+        delay = order.lead + self.state.extra_days
         if delay > 0:
             after(self.env, delay).callbacks.append(lambda _: self._lead_over(order))
         else:

@@ -154,3 +154,41 @@ def test_trace_and_continuous_review_keep_the_event_by_event_site():
     cont = dict(INVENTORIES["rQ_daily"], review_period_days=0)
     sc = _scenario(cont, "backorder", DAILY, disrupted=False)
     assert {type(s) for s in ReplicationModel(sc, "split").sites.values()} == {SiteRuntime}
+
+
+def test_production_planned_ahead_equals_the_event_by_event_loop_when_orders_are_withdrawn(
+    monkeypatch,
+):
+    """A slow supplier gets orders queued behind the one in production; when its path through
+    the port is detected down, the queued ones move to the backup. The withdrawal changes the
+    supplier's state during a step planned ahead, which must fall back to the event-by-event
+    loop from that instant: every figure equal, and the fallback really taken."""
+    from simulator.model.supplier import SupplierRuntime
+
+    fallbacks = []
+    original = SupplierRuntime._changed_ahead
+
+    def counting(self, event):
+        if self._ahead is not None and self.env.now < self._ahead.end:
+            fallbacks.append(self.env.now)
+        return original(self, event)
+
+    monkeypatch.setattr(SupplierRuntime, "_changed_ahead", counting)
+    sc = _scenario(INVENTORIES["sS_daily"], "backorder", DAILY, disrupted=True)
+    raw = sc.model_dump(mode="json", by_alias=True, exclude_none=True)
+    raw["nodes"]["a"]["capacity_per_day"] = 25  # 20 units/day of demand: steps of days
+    raw["nodes"]["a"].pop("min_order_qty")
+    raw["sourcing"] = {
+        "backup": {
+            "kind": "primary_backup",
+            "primary": "a",
+            "backups": ["b"],
+            "detection_delay_days": 1,
+            "move_queued_orders": True,
+        }
+    }
+    sc = simulator.scenario_from_dict(raw)
+    for rep in range(4):
+        fast, slow, _ = _both(sc, "backup", rep)
+        _assert_same(fast, slow)
+    assert fallbacks, "no withdrawal came during a step planned ahead"
