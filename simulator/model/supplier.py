@@ -250,7 +250,13 @@ class SupplierRuntime:
                 break
             rate = self.capacity * self.state.capacity_factor
             t0 = env.now
-            dt = snapped(t0, self._time_for(t0, order.remaining, rate))
+            # With no ramp-up the time is the plain quotient (what _time_for returns then).
+            work = (
+                order.remaining / rate
+                if self.ramp == 0
+                else self._time_for(t0, order.remaining, rate)
+            )
+            dt = snapped(t0, work)
             self._making = (order, t0, rate)
             if not self._plan_ahead(order, t0, rate, dt):
                 self._wait_step(order, t0, rate, dt)

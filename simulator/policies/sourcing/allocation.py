@@ -21,25 +21,40 @@ class ShareTracker:
         self.total = 0
 
     def allocate(self, qty: int, shares: dict[str, float]) -> dict[str, int]:
+        """Split ``qty`` units over the suppliers with a positive share: ``{supplier: units}``
+        (suppliers given no unit left out)."""
         names = [s for s, w in shares.items() if w > 0]
         if qty <= 0 or not names:
             return {}
-        weight = sum(shares[s] for s in names)
+        if len(names) == 1:
+            (only,) = names
+            self.cumulative[only] = self.cumulative.get(only, 0) + qty
+            self.total += qty
+            return {only: qty}
+        weights = [shares[s] for s in names]
+        weight = sum(weights)
         new_total = self.total + qty
-        gap = {
-            s: max(0.0, shares[s] / weight * new_total - self.cumulative.get(s, 0)) for s in names
-        }
-        gap_sum = sum(gap.values())
+        cumulative = self.cumulative
+        gap = [
+            max(0.0, w / weight * new_total - cumulative.get(s, 0))
+            for s, w in zip(names, weights, strict=True)
+        ]
+        gap_sum = sum(gap)
         if gap_sum <= 0:
-            gap = {s: shares[s] / weight for s in names}
+            gap = [w / weight for w in weights]
             gap_sum = 1.0
-        exact = {s: gap[s] * qty / gap_sum for s in names}
-        alloc = {s: math.floor(exact[s] + 1e-9) for s in names}
-        left = qty - sum(alloc.values())
-        order = sorted(names, key=lambda s: (-(exact[s] - alloc[s]), names.index(s)))
-        for s in order[:left]:
-            alloc[s] += 1
-        for s, q in alloc.items():
-            self.cumulative[s] = self.cumulative.get(s, 0) + q
+        exact = [g * qty / gap_sum for g in gap]
+        alloc = [math.floor(e + 1e-9) for e in exact]
+        left = qty - sum(alloc)
+        if left > 0:
+            # Largest remainders first; ties to the supplier listed first.
+            ranked = sorted(range(len(names)), key=lambda i: (-(exact[i] - alloc[i]), i))
+            for i in ranked[:left]:
+                alloc[i] += 1
+        out = {}
+        for s, q in zip(names, alloc, strict=True):
+            cumulative[s] = cumulative.get(s, 0) + q
+            if q > 0:
+                out[s] = q
         self.total = new_total
-        return {s: q for s, q in alloc.items() if q > 0}
+        return out
