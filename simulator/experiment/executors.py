@@ -6,12 +6,14 @@ seed, and results are re-ordered by key before anything is computed from them.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import signal
 import sys
 from collections.abc import Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from contextlib import contextmanager
 
 from ..scenario.schema import Scenario
 from . import tasks as task_module
@@ -26,6 +28,28 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+_frozen = 0  # depth of nested steady_heap() blocks
+
+
+@contextmanager
+def steady_heap():
+    """Leave the objects that exist when a batch of tasks starts out of Python's cyclic garbage
+    collections while it runs (``gc.freeze``, undone at the end of the outermost block): they
+    outlive the batch anyway (modules, the scenario, earlier results), and every full
+    collection would otherwise walk all of them — about 5% of a run's CPU (measured on
+    red_sea_crisis). Forked workers inherit the frozen objects."""
+    global _frozen
+    if _frozen == 0:
+        gc.freeze()
+    _frozen += 1
+    try:
+        yield
+    finally:
+        _frozen -= 1
+        if _frozen == 0:
+            gc.unfreeze()
+
+
 def _worker_init(scenarios: dict[int, Scenario]) -> None:
     # Ctrl-C is handled by the parent, which cancels pending work and cleans up.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -36,6 +60,13 @@ def run_local(
     scenarios: dict[int, Scenario], keys: list[TaskKey], seed: int, jobs: int
 ) -> Iterator[TaskOutput]:
     """Yield task outputs as they finish, using ``jobs`` worker processes (1 = this process)."""
+    with steady_heap():
+        yield from _run_local(scenarios, keys, seed, jobs)
+
+
+def _run_local(
+    scenarios: dict[int, Scenario], keys: list[TaskKey], seed: int, jobs: int
+) -> Iterator[TaskOutput]:
     jobs = max(1, min(jobs, len(keys)))
     if jobs == 1:
         task_module.install(scenarios)

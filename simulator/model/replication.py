@@ -186,6 +186,12 @@ class ReplicationModel:
         self._chokepoints: dict[tuple[str, ...], tuple[str, ...]] = {}  # per legs taken
         # Minimum order quantities or multiples anywhere: orders must be sized.
         self._sized = any(s.min_order_qty > 0 or s.order_multiple for s in sc.suppliers.values())
+        # Per supplier: (the least whole units of an order, the multiple or None).
+        self._lots = {
+            sid: (math.ceil(s.min_order_qty - 1e-9), s.order_multiple)
+            for sid, s in sc.suppliers.items()
+        }
+        self._skip_below = sc.sourcing[policy].below_minimum is BelowMinimum.SKIP
         self.shipments: list[ShipmentRecord] = []
         self.leg_units: dict[str, int] = {lid: 0 for lid in sc.legs}
         self._order_id = 0
@@ -231,7 +237,7 @@ class ReplicationModel:
         none does, the largest part is rounded up). Every part is then rounded up to a whole
         multiple."""
         suppliers = self.scenario.suppliers
-        if self.scenario.sourcing[self.policy].below_minimum is BelowMinimum.SKIP and parts:
+        if self._skip_below and parts:
             keep = [p for p in parts if p[1] >= suppliers[p[0]].min_order_qty]
             if not keep:
                 keep = [max(parts, key=lambda p: p[1])]
@@ -242,11 +248,13 @@ class ReplicationModel:
                 keep[big] = (sid, units + dropped, role)
             parts = keep
         out = []
+        lots = self._lots
         for sid, units, role in parts:
-            spec = suppliers[sid]
-            units = max(units, math.ceil(spec.min_order_qty - 1e-9))
-            if spec.order_multiple:
-                units = -(-units // spec.order_multiple) * spec.order_multiple
+            least, multiple = lots[sid]
+            if units < least:
+                units = least
+            if multiple:
+                units = -(-units // multiple) * multiple
             out.append((sid, units, role))
         return out
 

@@ -47,10 +47,14 @@ class ShareTracker:
         alloc = [math.floor(e + 1e-9) for e in exact]
         left = qty - sum(alloc)
         if left > 0:
-            # Largest remainders first; ties to the supplier listed first.
-            ranked = sorted(range(len(names)), key=lambda i: (-(exact[i] - alloc[i]), i))
-            for i in ranked[:left]:
-                alloc[i] += 1
+            # Largest remainders first; ties to the supplier listed first (max returns the
+            # first of equal maxima).
+            rest = [e - a for e, a in zip(exact, alloc, strict=True)]
+            if left == 1:
+                alloc[max(range(len(names)), key=rest.__getitem__)] += 1
+            else:
+                for i in sorted(range(len(names)), key=lambda i: (-rest[i], i))[:left]:
+                    alloc[i] += 1
         out = {}
         for s, q in zip(names, alloc, strict=True):
             cumulative[s] = cumulative.get(s, 0) + q
