@@ -102,4 +102,7 @@ def save_figure(fig: Figure, folder: Path, stem: str, png: bytes | None = None) 
     for fmt in FORMATS:
         data = png if fmt == "png" and png is not None else figure_bytes(fig, fmt)
         written.append(write_atomic(folder / f"{stem}.{fmt}", data))
+        # The layout is done: keep it for the other formats (the same positions, and no
+        # second constrained-layout pass).
+        fig.set_layout_engine("none")
     return written
