@@ -154,13 +154,17 @@ def replication_figures(r: ReplicationResult, sc: Scenario) -> dict[str, float]:
     by_corridor: Counter = Counter()
     through: Counter = Counter()
     lo, hi = r.warmup_days, r.horizon_days
+    countries = {sid: n.country for sid, n in sc.suppliers.items()}
+    corridors: dict[tuple[str, ...], tuple[str, ...]] = {}  # chokepoints passed → the set
     for sh in r.shipments:
         delivered = sh.units_delivered
         if not (lo <= sh.arrived_at < hi) or delivered <= 0:
             continue
         by_supplier[sh.supplier] += delivered
-        by_country[sc.nodes[sh.supplier].country] += delivered
-        passed = tuple(sorted(set(sh.chokepoints)))
+        by_country[countries[sh.supplier]] += delivered
+        passed = corridors.get(sh.chokepoints)
+        if passed is None:
+            passed = corridors[sh.chokepoints] = tuple(sorted(set(sh.chokepoints)))
         by_corridor[passed or (NO_CHOKEPOINT,)] += delivered
         for c in passed:
             through[c] += delivered
