@@ -75,23 +75,31 @@ def timeout_or(env: simpy.Environment, delay: float, changed: simpy.Event, then)
     after whichever of the two SimPy processes first, at normal priority (or at once, when that
     turn would be the very next event anyway: the same order of everything, one event fewer).
     ``changed`` must not have been processed yet."""
-    timeout = after(env, delay)
-    fired = False
+    first = _FirstOf(env, changed, then)
+    after(env, delay).callbacks.append(first)
+    changed.callbacks.append(first)
 
-    def first(event: object) -> None:
-        nonlocal fired
-        if fired:
+
+class _FirstOf:
+    """The callback of :func:`timeout_or` on both its events (an object rather than a closure
+    that names itself, which would be a reference cycle left for the garbage collector)."""
+
+    __slots__ = ("changed", "env", "fired", "then")
+
+    def __init__(self, env: simpy.Environment, changed: simpy.Event, then) -> None:
+        self.env, self.changed, self.then, self.fired = env, changed, then, False
+
+    def __call__(self, event: object) -> None:
+        if self.fired:
             return
-        fired = True
-        if event is timeout:
-            if changed.callbacks is not None:
-                changed.callbacks.remove(first)  # as the condition drops its check
+        self.fired = True
+        env, then = self.env, self.then
+        if event is not self.changed:  # the timeout came first
+            if self.changed.callbacks is not None:
+                self.changed.callbacks.remove(self)  # as the condition drops its check
             if runs_next(env, NORMAL):  # the timeout's only callback: nothing else runs first
                 then()
                 return
         resume = simpy.events.Event(env)
         resume.callbacks.append(lambda _: then())
         resume.succeed()
-
-    timeout.callbacks.append(first)
-    changed.callbacks.append(first)
