@@ -133,7 +133,7 @@ class SupplierRuntime:
             # The order in production was planned ahead: carry on with the queue at its end.
             a = self._ahead
             a.carry_on = True
-            at_time(self.env, a.end).callbacks.append(lambda _: self._carry_on_ahead(a))
+            at_time(self.env, a.end).callbacks.append(lambda _: self._after_ahead(a, True))
 
     def notify(self) -> None:
         """The supplier's disruption state changed: wake the production loop."""
@@ -300,7 +300,7 @@ class SupplierRuntime:
         a = _Ahead(order, t0, end, rate, self.changed)
         self._ahead = a
         a.changed.callbacks.append(self._changed_ahead)
-        at_time(self.env, end + delay).callbacks.append(lambda _: self._lead_over_ahead(a))
+        at_time(self.env, end + delay).callbacks.append(lambda _: self._after_ahead(a, False))
         return True
 
     def _settle(self) -> None:
@@ -337,20 +337,18 @@ class SupplierRuntime:
         resume.callbacks.append(lambda _: self._step_over(a.order, a.t0, a.rate, a.changed))
         resume.succeed()
 
-    def _carry_on_ahead(self, a: _Ahead) -> None:
-        """The end of a step planned ahead, with orders queued behind it: on to the next."""
+    def _after_ahead(self, a: _Ahead, carry_on: bool) -> None:
+        """An event planned with step ``a``, unless a change came first: the end of the step
+        with orders queued behind it (``carry_on``: on to the next), or the end of the order's
+        lead time (it ships)."""
         if not a.live:
             return
         if self._ahead is a:
             self._settle()
-        self._next_order()
-
-    def _lead_over_ahead(self, a: _Ahead) -> None:
-        if not a.live:
-            return
-        if self._ahead is a:
-            self._settle()
-        self._lead_over(a.order)
+        if carry_on:
+            self._next_order()
+        else:
+            self._lead_over(a.order)
 
     def _wait_step(self, order: Order, t0: float, rate: float, dt: float) -> None:
         """Wait for the end of a production step of ``dt`` days or a change of the supplier's
