@@ -12,6 +12,7 @@ wrong and how to fix it; nothing here raises.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -36,6 +37,37 @@ from .types import NodeKind
 def check_scenario(sc: Scenario) -> list[Problem]:
     """All cross-reference problems of a schema-valid scenario."""
     return check_data(sc.model_dump(mode="json", by_alias=True))
+
+
+#: The most disruption episodes one random disruption may be expected to have in a replication.
+MAX_EPISODES = 100_000
+
+
+def too_many_episodes(sc: Scenario) -> list[Problem]:
+    """A problem for every random disruption whose mean up time and duration would give more
+    than :data:`MAX_EPISODES` episodes over the horizon (a replication would never finish:
+    ``mttf_days: 1e-9`` with a zero duration is a billion episodes a day)."""
+    out = []
+    for did, d in sc.disruptions.items():
+        timing = d.timing
+        if getattr(timing, "kind", None) != "random":
+            continue
+        cycle = timing.mean_up_days + timing.duration_days.mean  # days per episode, mean
+        expected = sc.horizon_days / cycle if cycle > 0 else math.inf
+        if expected <= MAX_EPISODES:
+            continue
+        field = "mttf_days" if timing.mttf_days is not None else "rate_per_year"
+        least = max(sc.horizon_days / MAX_EPISODES - timing.duration_days.mean, 0.0)
+        out.append(
+            Problem(
+                f"disruptions.{did}.timing.{field}",
+                f"about {expected:.3g} episodes in the {sc.horizon_days:g}-day horizon (one every "
+                f"{cycle:.3g} days): more than the {MAX_EPISODES:,} a replication can simulate",
+                f"use mttf_days of at least {least:.3g} (rate_per_year at most "
+                f"{365.0 / least if least > 0 else math.inf:.3g}), or a longer duration_days",
+            )
+        )
+    return out
 
 
 def check_data(data: Mapping[str, Any]) -> list[Problem]:

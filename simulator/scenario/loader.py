@@ -21,7 +21,7 @@ from typing import Any, get_args
 from pydantic import TypeAdapter, ValidationError
 
 from ..errors import Problem, ScenarioError
-from .checks import check_data
+from .checks import check_data, too_many_episodes
 from .overlays import ScenarioSource, deep_merge, read_layers
 from .problems import pydantic_problems
 from .references import SECTIONS
@@ -66,6 +66,8 @@ def validate_data(data: dict[str, Any], source: ScenarioSource | None = None) ->
         problems += pydantic_problems(exc, data)
     checked = sc.model_dump(mode="json", by_alias=True) if sc is not None else _salvage(data)
     problems += check_data(checked)
+    if sc is not None:
+        problems += too_many_episodes(sc)
     if problems or sc is None:
         raise ScenarioError(source.place(_dedupe(problems)))
     return sc

@@ -326,3 +326,46 @@ def test_independent_problems_found_together(pair):
     pair["warmup_days"] = 500
     paths = {p.path for p in check_data(pair)}
     assert paths == {"sourcing.diversified.shares", "sourcing.single.supplier", "warmup_days"}
+
+
+# --------------------------------------------------------------------------- episode counts
+
+
+@pytest.mark.parametrize(
+    "timing, field",
+    [
+        ({"kind": "random", "mttf_days": 1e-9, "duration_days": 0}, "mttf_days"),
+        ({"kind": "random", "rate_per_year": 1e9, "duration_days": 0.00001}, "rate_per_year"),
+    ],
+)
+def test_a_random_disruption_too_frequent_to_simulate_is_refused(pair, timing, field):
+    """A replication of it would never end: one clear problem at the rate's field, with a
+    bound that would pass."""
+    from simulator.errors import ScenarioError
+    from simulator.scenario.checks import MAX_EPISODES
+
+    pair["disruptions"] = {
+        "flicker": {"target": {"node": "port_rtm"}, "timing": timing, "effect": {"closed": True}}
+    }
+    with pytest.raises(ScenarioError) as err:
+        scenario_from_dict(pair)
+    (problem,) = err.value.problems
+    assert problem.path == f"disruptions.flicker.timing.{field}"
+    assert f"more than the {MAX_EPISODES:,}" in problem.message
+    least = float(problem.fix.split("at least ")[1].split(" ")[0])
+    timing = {"kind": "random", "mttf_days": least * 1.01, "duration_days": timing["duration_days"]}
+    pair["disruptions"]["flicker"]["timing"] = timing
+    scenario_from_dict(pair)  # the bound given passes
+
+
+def test_frequent_but_lasting_disruptions_are_fine(pair):
+    """A tiny up time with a long duration is an element that is nearly always down: few
+    episodes, nothing to refuse."""
+    pair["disruptions"] = {
+        "flicker": {
+            "target": {"node": "port_rtm"},
+            "timing": {"kind": "random", "mttf_days": 1e-9, "duration_days": 10},
+            "effect": {"closed": True},
+        }
+    }
+    scenario_from_dict(pair)
