@@ -15,6 +15,54 @@ os.environ.setdefault("MPLBACKEND", "Agg")
 
 import pytest
 
+
+def warned_plant_data(
+    on_warning: dict | None = {"extra_cover_days": 20},  # noqa: B006 (copied below)
+    warned: bool = True,
+) -> dict:
+    """The hand case of the warning tests, as a scenario mapping: supplier S (lead 0) 5 days by
+    sea from site D; daily demand 10, base stock 100, backorders; S closed on [50, 70), with a
+    sure warning 10 days ahead when ``warned``. Policy ``p`` reacts with ``on_warning`` (None: it
+    does not react), ``plain`` never reacts. Ignoring warnings,
+    the last shipment before the closure (day 49) lands on day 54, the stock lasts to day 58,
+    and the orders held at S leave on day 70 and land on day 75: days 59–74 are short,
+    16 × 10 = 160 units."""
+    cut = {
+        "target": {"node": "S"},
+        "timing": {"kind": "scheduled", "start_day": 50, "duration_days": 20},
+        "effect": {"closed": True},
+    }
+    if warned:
+        cut["warning"] = {"probability": 1, "lead_days": 10}
+    policy = {"kind": "single", "supplier": "S"}
+    if on_warning is not None:
+        policy["on_warning"] = copy.deepcopy(on_warning)
+    return {
+        "name": "warned",
+        "horizon_days": 150,
+        "warmup_days": 10,
+        "replications": 2,
+        "nodes": {
+            "S": {"kind": "supplier", "country": "CN", "unit_price": 10},
+            "D": {
+                "kind": "site",
+                "country": "DE",
+                "demand": {"kind": "daily", "quantity": 10},
+                "inventory": {"kind": "base_stock", "order_up_to": 100},
+            },
+        },
+        "legs": {"S_D": {"from": "S", "to": "D", "mode": "sea", "transit_days": 5}},
+        "sourcing": {"p": policy, "plain": {"kind": "single", "supplier": "S"}},
+        "disruptions": {"cut": cut},
+    }
+
+
+@pytest.fixture
+def warned_plant():
+    """:func:`warned_plant_data`, to call with its arguments (a fresh mapping each call)."""
+    return warned_plant_data
+
+
 BASE = {
     "name": "tiny",
     "seed": 11,

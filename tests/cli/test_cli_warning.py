@@ -7,36 +7,10 @@ import yaml
 
 from simulator.cli import main
 
-PLANT = {
-    "name": "warned",
-    "horizon_days": 150,
-    "warmup_days": 10,
-    "replications": 2,
-    "nodes": {
-        "S": {"kind": "supplier", "country": "CN", "unit_price": 10},
-        "D": {
-            "kind": "site",
-            "country": "DE",
-            "demand": {"kind": "daily", "quantity": 10},
-            "inventory": {"kind": "base_stock", "order_up_to": 100},
-        },
-    },
-    "legs": {"S_D": {"from": "S", "to": "D", "mode": "sea", "transit_days": 5}},
-    "sourcing": {"p": {"kind": "single", "supplier": "S", "on_warning": {"extra_cover_days": 20}}},
-    "disruptions": {
-        "cut": {
-            "target": {"node": "S"},
-            "timing": {"kind": "scheduled", "start_day": 50, "duration_days": 20},
-            "effect": {"closed": True},
-            "warning": {"probability": 1, "lead_days": 10},
-        }
-    },
-}
 
-
-def test_warning_value_writes_table_plot_and_text(tmp_path, capsys):
+def test_warning_value_writes_table_plot_and_text(warned_plant, tmp_path, capsys):
     path = tmp_path / "warned.yaml"
-    path.write_text(yaml.safe_dump(PLANT))
+    path.write_text(yaml.safe_dump(warned_plant()))
     out = tmp_path / "w"
     code = main(
         ["warning-value", str(path), "--lead-days", "0,3", "-j", "1", "-q", "--out", str(out)]
@@ -53,9 +27,9 @@ def test_warning_value_writes_table_plot_and_text(tmp_path, capsys):
     assert "0 points computed now" in capsys.readouterr().out  # resumed from the store
 
 
-def test_bad_lead_days_are_a_usage_error(tmp_path, capsys):
+def test_bad_lead_days_are_a_usage_error(warned_plant, tmp_path, capsys):
     path = tmp_path / "warned.yaml"
-    path.write_text(yaml.safe_dump(PLANT))
+    path.write_text(yaml.safe_dump(warned_plant()))
     with pytest.raises(SystemExit) as exc:
         main(["warning-value", str(path), "--lead-days", "soon"])
     assert exc.value.code == 2

@@ -10,44 +10,13 @@ from simulator.experiment.warning_lead import warning_lead_sweep
 from simulator.output.warning_folder import per_day, value_lines, write_warning_lead
 
 
-def plant(on_warning: dict | None = {"extra_cover_days": 20}, warned: bool = True):  # noqa: B006
-    """Supplier S (lead 0) 5 days by sea from site D; daily demand 10, base stock 100,
-    backorders; S closed on [50, 70). Ignoring warnings, the last shipment before the closure
-    (day 49) lands on day 54, the stock lasts to day 58, and the orders held at S leave on day 70
-    and land on day 75: days 59–74 are short, 16 × 10 = 160 units."""
-    cut = {
-        "target": {"node": "S"},
-        "timing": {"kind": "scheduled", "start_day": 50, "duration_days": 20},
-        "effect": {"closed": True},
-    }
-    if warned:
-        cut["warning"] = {"probability": 1, "lead_days": 10}
-    policy = {"kind": "single", "supplier": "S"}
-    if on_warning is not None:
-        policy["on_warning"] = on_warning
-    return scenario_from_dict(
-        {
-            "name": "warned",
-            "horizon_days": 150,
-            "warmup_days": 10,
-            "replications": 2,
-            "nodes": {
-                "S": {"kind": "supplier", "country": "CN", "unit_price": 10},
-                "D": {
-                    "kind": "site",
-                    "country": "DE",
-                    "demand": {"kind": "daily", "quantity": 10},
-                    "inventory": {"kind": "base_stock", "order_up_to": 100},
-                },
-            },
-            "legs": {"S_D": {"from": "S", "to": "D", "mode": "sea", "transit_days": 5}},
-            "sourcing": {"p": policy, "plain": {"kind": "single", "supplier": "S"}},
-            "disruptions": {"cut": cut},
-        }
-    )
+@pytest.fixture
+def plant(warned_plant):
+    """The hand case of tests/conftest.py (``warned_plant_data``), as a scenario."""
+    return lambda **kwargs: scenario_from_dict(warned_plant(**kwargs))
 
 
-def test_a_day_of_warning_buys_the_whole_closure_here():
+def test_a_day_of_warning_buys_the_whole_closure_here(plant):
     """20 extra days of cover (200 units) ordered ℓ ≥ 1 days ahead ship before S closes and
     cover the 160 units short; a warning on the day of the closure (ℓ = 0) comes too late: the
     extra order is held at S with the rest."""
@@ -87,7 +56,7 @@ def test_common_random_numbers_make_the_reference_independent_of_the_lead(tiny_d
     assert six_a.reset_index(drop=True).equals(six_b.reset_index(drop=True))
 
 
-def test_refuses_what_it_cannot_sweep():
+def test_refuses_what_it_cannot_sweep(plant):
     with pytest.raises(UsageError, match="no disruption with a warning"):
         warning_lead_sweep(plant(warned=False), [1])
     with pytest.raises(UsageError, match="no policy of 'warned' reacts"):
@@ -98,7 +67,7 @@ def test_refuses_what_it_cannot_sweep():
         warning_lead_sweep(plant(), [-1])
 
 
-def test_written_folder_and_plot(tmp_path):
+def test_written_folder_and_plot(plant, tmp_path):
     r = warning_lead_sweep(plant(), [0, 2], replications=2, jobs=1)
     out = write_warning_lead(r, tmp_path / "w")
     assert (out / "warning_value.csv").exists() and (out / "replications.csv").exists()
