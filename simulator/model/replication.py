@@ -139,6 +139,13 @@ class ReplicationModel:
                 st.server = FluidServer(self.env, st)
 
         self.episodes: list[Episode] = draw_calendar(sc, self.streams)
+        # When some episode starts or ends on each node and leg (days, sorted).
+        self.change_times: dict[str, list[float]] = {}
+        for ep in self.episodes:
+            for elem in (*ep.nodes, *ep.legs):
+                self.change_times.setdefault(elem, []).extend((ep.start, ep.end))
+        for times in self.change_times.values():
+            times.sort()
         self.touches = self._touches()
         self.transport = Transport(self, express=shortcuts)
         overrides = sc.sourcing[policy].inventory or {}

@@ -97,11 +97,10 @@ class SupplierRuntime:
         self.changed = self.env.event()
         self._lead = spec.lead_time_days.stream(model.streams.generator("production", sid))
         self._spare_lead: float | None = None  # drawn for an order that was then withdrawn
-        # Planning ahead (see _plan_ahead): when episodes start or end on this supplier (days).
+        # Planning ahead (see _plan_ahead), where episodes starting or ending on the supplier
+        # forbid it.
         self._ahead_ok = ahead
-        self._changes = sorted(
-            t for ep in model.episodes if sid in ep.nodes for t in (ep.start, ep.end)
-        )
+        self._changes = model.change_times.get(sid, [])
         self._ahead: _Ahead | None = None
 
     # ---------------------------------------------------------------- interface
@@ -109,8 +108,7 @@ class SupplierRuntime:
         """Queue ``order`` (FIFO; ``urgent``: next after the order in production); a cold
         supplier starts its ramp-up now."""
         now = self.env.now
-        if self._ahead is not None:
-            self._settle()
+        self._settle()
         if self.ramp > 0 and (
             self.activated_at is None
             or (self.idle and not self.queue and now - self.idle_since > self.spec.cooldown_days)
@@ -137,15 +135,13 @@ class SupplierRuntime:
 
     def notify(self) -> None:
         """The supplier's disruption state changed: wake the production loop."""
-        if self._ahead is not None:
-            self._settle()
+        self._settle()
         old, self.changed = self.changed, self.env.event()
         old.succeed()
 
     def withdraw(self, site: str) -> list[Order]:
         """Remove this site's orders whose production has not started; return them."""
-        if self._ahead is not None:
-            self._settle()
+        self._settle()
         taken = [o for o in self.queue if o.site == site and not self._started(o)]
         if taken:
             for o in taken:
@@ -166,8 +162,7 @@ class SupplierRuntime:
 
     def units_in_pipeline(self) -> int:
         """Units ordered here and not yet shipped (queued, in production or in lead time)."""
-        if self._ahead is not None:
-            self._settle()
+        self._settle()
         return sum(o.qty for o in self.queue) + sum(o.qty for o in self.in_lead_time)
 
     # ---------------------------------------------------------------- production
@@ -205,8 +200,7 @@ class SupplierRuntime:
     def destroy(self, fraction: float) -> int:
         """Destroy ``fraction`` (rounded down) of every order made here and not yet shipped (in
         its lead time or waiting to ship); return the units destroyed."""
-        if self._ahead is not None:
-            self._settle()
+        self._settle()
         total = 0
         for order in sorted(self.in_lead_time, key=lambda o: o.id):  # a set: fix the order
             gone = int(order.qty * fraction + 1e-9)
@@ -305,9 +299,10 @@ class SupplierRuntime:
 
     def _settle(self) -> None:
         """Once the end of a step planned ahead has come: the order is made, has left the
-        queue and is in its lead time; with nothing queued the supplier is idle since then."""
+        queue and is in its lead time; with nothing queued the supplier is idle since then.
+        (Nothing to do while no step is planned ahead or before its end.)"""
         a = self._ahead
-        if self.env.now < a.end:
+        if a is None or self.env.now < a.end:
             return
         self._ahead = None
         if a.changed.callbacks is not None:
@@ -343,8 +338,7 @@ class SupplierRuntime:
         lead time (it ships)."""
         if not a.live:
             return
-        if self._ahead is a:
-            self._settle()
+        self._settle()
         if carry_on:
             self._next_order()
         else:

@@ -16,7 +16,7 @@ on the days it enters each leg; any other journey is a process that goes leg by 
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -40,7 +40,8 @@ class Shipment:
     qty: int
     dispatched_at: float
     route: Route | None = None
-    legs_taken: list[str] | tuple[str, ...] = field(default_factory=list)  # a tuple: all
+    # Legs entered so far; a one-timeout journey that arrives sets the route's tuple at once.
+    legs_taken: list[str] | tuple[str, ...] = field(default_factory=list)
     held_at: str | None = None
     waited_days: float = 0.0
     rerouted: int = 0
@@ -78,16 +79,11 @@ class Transport:
         self.closable_nodes = {n for ep in closing for n in ep.nodes}
         self.closable_legs = {lid for ep in closing for lid in ep.legs}
         self._live: dict[tuple, tuple] = {}
-        # When some episode starts or ends on each node and leg (days).
-        self._changes: dict[str, list[float]] = {}
-        for ep in model.episodes:
-            for elem in (*ep.nodes, *ep.legs):
-                self._changes.setdefault(elem, []).extend((ep.start, ep.end))
         self._plans: dict[tuple[str, ...], tuple] = {}  # per route: see _plan
         self._draws: dict[tuple[str, ...], tuple[list, list]] = {}  # per route: its samplers
         self._pairs: dict[tuple[str, str], tuple[Route, bool]] = {}  # (first route, weigh)
         # Units of one-timeout journeys that entered every leg of a route (added to the
-        # model's units per leg at the end, by :meth:`leg_units`).
+        # model's units per leg at the end, by :meth:`add_route_units`).
         self.route_units: dict[tuple[str, ...], int] = {}
         # Set at the first dispatch (the warning desk is built after the transport): False when
         # a warning could re-route a shipment on its way, so every journey goes leg by leg.
@@ -260,38 +256,28 @@ class Transport:
         book = model._freight
         category = "transport" if sh.order.route is None else "expedite"
         freight = sh.freight
-        if t < days:
-            # Every leg is entered before the horizon.
-            for i, per_unit, factor, fixed in cost:
-                day = int(entries[i])
-                amount = qty * per_unit * factor
-                if amount:  # zero amounts add nothing to a day's exact sum
-                    book.append((category, day, amount))
-                if fixed:
-                    book.append(("transport_fixed", day, fixed))
-                freight += amount + fixed
-            self.route_units[lids] = self.route_units.get(lids, 0) + qty
-            sh.legs_taken = lids
-            sh.freight = freight
-            at_time(self.env, t).callbacks.append(lambda _: self._arrive(sh))
-            return True
-        leg_units, taken = model.leg_units, sh.legs_taken
-        by_leg = {c[0]: c for c in cost}
-        for i, (lid, entry) in enumerate(zip(lids, entries, strict=True)):
-            if entry >= days:
+        # Legs entered before the horizon (entry times only grow): all of them unless it comes
+        # on the way.
+        entered = len(lids) if t < days else bisect_left(entries, days)
+        for i, per_unit, factor, fixed in cost:
+            if i >= entered:
                 break
-            if i in by_leg:
-                _, per_unit, factor, fixed = by_leg[i]
-                day = int(entry)
-                amount = qty * per_unit * factor
-                if amount:
-                    book.append((category, day, amount))
-                if fixed:
-                    book.append(("transport_fixed", day, fixed))
-                freight += amount + fixed
-            leg_units[lid] += qty
-            taken.append(lid)
+            day = int(entries[i])
+            amount = qty * per_unit * factor
+            if amount:  # zero amounts add nothing to a day's exact sum
+                book.append((category, day, amount))
+            if fixed:
+                book.append(("transport_fixed", day, fixed))
+            freight += amount + fixed
         sh.freight = freight
+        if entered < len(lids):
+            for lid in lids[:entered]:
+                model.leg_units[lid] += qty
+            sh.legs_taken.extend(lids[:entered])
+            return True
+        self.route_units[lids] = self.route_units.get(lids, 0) + qty
+        sh.legs_taken = lids
+        at_time(self.env, t).callbacks.append(lambda _: self._arrive(sh))
         return True
 
     def _plan(self, route: Route, version: int):
@@ -299,8 +285,8 @@ class Transport:
         ``version``: (version, leg ids, per leg (its extra days, the extra days of the node it
         enters, None for the site), when episodes start or end on the route (sorted), per leg
         that costs something (its index, freight per unit, its cost factor, freight per
-        shipment)). The steps are None when a
-        capacity limit is on the route or something on it (or the supplier) is closed."""
+        shipment)). The steps are None when a capacity limit is on the route or something on it
+        (or the supplier) is closed."""
         model = self.model
         between = route.nodes[1:-1]
         legs, nodes = model.leg_state, model.node_state
@@ -312,7 +298,7 @@ class Transport:
         ):
             return version, route.legs, None, [], []
         elems = (*route.legs, *between)
-        changes = sorted(t for e in elems for t in self._changes.get(e, ()))
+        changes = sorted(t for e in elems for t in model.change_times.get(e, ()))
         spec = model.scenario.legs
         steps, cost = [], []
         for i, lid in enumerate(route.legs):

@@ -30,7 +30,7 @@ from .references import (
     unknown,
     whole,
 )
-from .schema import EFFECT_ACTS_ON, Scenario
+from .schema import EFFECT_ACTS_ON, RandomTiming, Scenario
 from .types import NodeKind
 
 
@@ -50,7 +50,7 @@ def too_many_episodes(sc: Scenario) -> list[Problem]:
     out = []
     for did, d in sc.disruptions.items():
         timing = d.timing
-        if getattr(timing, "kind", None) != "random":
+        if not isinstance(timing, RandomTiming):
             continue
         cycle = timing.mean_up_days + timing.duration_days.mean  # days per episode, mean
         expected = sc.horizon_days / cycle if cycle > 0 else math.inf
