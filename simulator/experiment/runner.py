@@ -444,11 +444,16 @@ def add_stock_alternative(result: RunResult, jobs: int, progress: bool) -> None:
     alt_sc = with_stock(sc, base, float(days))
     keys = [TaskKey(base, r) for r in range(n)]
     rows, episodes = [], []
-    for out in run_local({0: alt_sc}, keys, result.seed, jobs):
+    # In replication order, whatever order the tasks finished in: the means over episodes are
+    # float sums, so their order shows in the last bit.
+    outputs = sorted(
+        run_local({0: alt_sc}, keys, result.seed, jobs), key=lambda o: o.key.replication
+    )
+    for out in outputs:
         rows.append(out.row(sc.name, result.seed))
         # Scored on the same (episode, site) pairs as every policy: the calendar is shared.
         episodes.extend({"scenario": sc.name, **e, "policy": label} for e in out.episodes)
-    alt = pd.DataFrame(sorted(rows, key=lambda r: r["replication"])).assign(policy=label)
+    alt = pd.DataFrame(rows).assign(policy=label)
     result.alternative_replications = alt
     table = decision_table(alt, pd.DataFrame(episodes), [label], label)
     table.insert(1, "kind", "stock-only")
