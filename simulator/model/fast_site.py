@@ -21,10 +21,9 @@ from bisect import bisect_left, bisect_right
 from typing import TYPE_CHECKING
 
 import numpy as np
-import simpy
 
 from .site import SiteRuntime
-from .timing import at_time
+from .timing import call_at
 
 if TYPE_CHECKING:
     from ..policies.inventory import InventoryPolicy
@@ -68,8 +67,10 @@ class FastSite(SiteRuntime):
         # The change log: from (t, k) on, the level was ``level`` and on order ``on_order``:
         # (t, k, level, on_order) tuples.
         self._log: list[tuple[float, int, int, int]] = [(0.0, 0, self.level, 0)]
-        self._pending: simpy.Event | None = None
+        # The ordering review scheduled: its wake-up's number and the review's, or None.
+        self._pending: int | None = None
         self._pending_m = -1
+        self._wakes = 0  # wake-ups scheduled so far (a stale one is not the pending one)
 
     # ---------------------------------------------------------------- start
     def start(self, times: np.ndarray, quantities: np.ndarray) -> None:
@@ -144,12 +145,12 @@ class FastSite(SiteRuntime):
             return
         if self._pending is not None and self._pending_m == m:
             return
-        ev = at_time(self.env, reviews[m], self.review_priority)
-        ev.callbacks.append(self._on_wake)
-        self._pending, self._pending_m = ev, m
+        self._wakes += 1
+        call_at(self.env, reviews[m], self._on_wake, self._wakes, self.review_priority)
+        self._pending, self._pending_m = self._wakes, m
 
-    def _on_wake(self, event: simpy.Event) -> None:
-        if event is not self._pending:
+    def _on_wake(self, wake: int) -> None:
+        if wake != self._pending:
             return  # re-planned since
         self._pending = None
         self._review(self._pending_m)

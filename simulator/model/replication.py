@@ -37,7 +37,9 @@ class ModelEnvironment(simpy.Environment):
 
     ``now`` is a plain attribute that :meth:`run_to` keeps equal to SimPy's clock (the model
     reads it a dozen times per order; SimPy's property costs a call each time), so the
-    environment runs only with :meth:`run_to`."""
+    environment runs only with :meth:`run_to`. Besides SimPy's events, the queue holds the
+    model's own ``(fn, arg)`` calls (:func:`~simulator.model.timing.call_at`), which
+    :meth:`run_to` calls directly."""
 
     now: float = 0.0
 
@@ -58,6 +60,9 @@ class ModelEnvironment(simpy.Environment):
                 break
             self.now = self._now = t
             event = pop(queue)[3]
+            if event.__class__ is tuple:  # a call_at pair: call it, nothing else to do
+                event[0](event[1])
+                continue
             callbacks, event.callbacks = event.callbacks, None
             for callback in callbacks:
                 callback(event)

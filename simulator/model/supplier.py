@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from ..scenario.schema import SupplierNode
 from ..scenario.types import OrderRole
 from .state import ElementState, snapped
-from .timing import after, at_time, timeout_or
+from .timing import call_at, timeout_or
 
 if TYPE_CHECKING:
     from .replication import ReplicationModel
@@ -131,7 +131,7 @@ class SupplierRuntime:
             # The order in production was planned ahead: carry on with the queue at its end.
             a = self._ahead
             a.carry_on = True
-            at_time(self.env, a.end).callbacks.append(lambda _: self._after_ahead(a, True))
+            call_at(self.env, a.end, self._after_ahead_step, a)
 
     def notify(self) -> None:
         """The supplier's disruption state changed: wake the production loop."""
@@ -294,7 +294,7 @@ class SupplierRuntime:
         a = _Ahead(order, t0, end, rate, self.changed)
         self._ahead = a
         a.changed.callbacks.append(self._changed_ahead)
-        at_time(self.env, end + delay).callbacks.append(lambda _: self._after_ahead(a, False))
+        call_at(self.env, end + delay, self._after_ahead_lead, a)
         return True
 
     def _settle(self) -> None:
@@ -332,16 +332,18 @@ class SupplierRuntime:
         resume.callbacks.append(lambda _: self._step_over(a.order, a.t0, a.rate, a.changed))
         resume.succeed()
 
-    def _after_ahead(self, a: _Ahead, carry_on: bool) -> None:
-        """An event planned with step ``a``, unless a change came first: the end of the step
-        with orders queued behind it (``carry_on``: on to the next), or the end of the order's
-        lead time (it ships)."""
-        if not a.live:
-            return
-        self._settle()
-        if carry_on:
+    def _after_ahead_step(self, a: _Ahead) -> None:
+        """The end of step ``a`` with orders queued behind it, unless a change came first: on
+        to the next order."""
+        if a.live:
+            self._settle()
             self._next_order()
-        else:
+
+    def _after_ahead_lead(self, a: _Ahead) -> None:
+        """The end of the lead time planned with step ``a``, unless a change came first: the
+        order ships."""
+        if a.live:
+            self._settle()
             self._lead_over(a.order)
 
     def _wait_step(self, order: Order, t0: float, rate: float, dt: float) -> None:
@@ -380,7 +382,7 @@ class SupplierRuntime:
             order.lead = self._next_lead()
         delay = order.lead + self.state.extra_days
         if delay > 0:
-            after(self.env, delay).callbacks.append(lambda _: self._lead_over(order))
+            call_at(self.env, self.env.now + delay, self._lead_over, order)
         else:
             self._lead_over(order)
 

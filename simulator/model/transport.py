@@ -25,7 +25,7 @@ from ..scenario.schema import Scheduled
 from ..scenario.types import Reroute
 from . import trace as tr
 from .supplier import Order
-from .timing import at_time
+from .timing import call_at
 
 if TYPE_CHECKING:
     from .replication import ReplicationModel
@@ -277,7 +277,7 @@ class Transport:
             return True
         self.route_units[lids] = self.route_units.get(lids, 0) + qty
         sh.legs_taken = lids
-        at_time(self.env, t).callbacks.append(lambda _: self._arrive(sh))
+        call_at(self.env, t, self._arrive, sh)
         return True
 
     def _plan(self, route: Route, version: int):
