@@ -66,7 +66,15 @@ class FastSite(SiteRuntime):
         self.k = 0  # demand arrivals accounted for
         # The change log: from (t, k) on, the level was ``level`` and on order ``on_order``:
         # (t, k, level, on_order) tuples.
+        # In backorder mode a receipt logs without accounting the arrivals before it first (no
+        # clamp at 0, so the order of the two does not matter): its k may lag, and the ledger
+        # moves such an entry to the arrivals before its time.
         self._log: list[tuple[float, int, int, int]] = [(0.0, 0, self.level, 0)]
+        # Units ordered and received: times in days and units, written into the ledger at the end.
+        self._ordered_t: list[float] = []
+        self._ordered_q: list[int] = []
+        self._received_t: list[float] = []
+        self._received_q: list[int] = []
         # The ordering review scheduled: its wake-up's number and the review's, or None.
         self._pending: int | None = None
         self._pending_m = -1
@@ -165,8 +173,10 @@ class FastSite(SiteRuntime):
             # Rounding to minimum quantities or multiples only adds; one log entry for the
             # instant is enough (the ledger reads the last one of an instant).
             self.on_order += placed - qty
-            self.ledger.arrays["orders"][self.ledger.day_of(self.env.now)] += placed
-            self._mark()
+            now = self.env.now
+            self._ordered_t.append(now)
+            self._ordered_q.append(placed)
+            self._log.append((now, self.k, self.level, self.on_order))
         self._plan()
 
     # ---------------------------------------------------------------- changes from outside
@@ -175,20 +185,27 @@ class FastSite(SiteRuntime):
         self._sync()
         self.on_order += units
         self._mark()
-        self.ledger.arrays["orders"][self.ledger.day_of(self.env.now)] += units
+        self._ordered_t.append(self.env.now)
+        self._ordered_q.append(units)
         self._plan()
 
     def receive(self, qty: int) -> None:
         """``qty`` units arrive: on order becomes on hand; backorders are served first."""
-        self._sync()
+        now = self.env.now
         self.on_order -= qty
+        self._received_t.append(now)
+        self._received_q.append(qty)
+        if self.backorders:
+            # The position (and so the next ordering review) is unchanged, and the arrivals
+            # before now can be accounted later (see _log).
+            self.level += qty
+            self._log.append((now, self.k, self.level, self.on_order))
+            return
+        # In lost sales, more on hand changes how far demand can take the level.
+        self._sync()
         self.level += qty
         self._mark()
-        self.ledger.arrays["receipts"][self.ledger.day_of(self.env.now)] += qty
-        if not self.backorders:
-            # With backorders the position (and so the next ordering review) is unchanged; in
-            # lost sales, more on hand changes how far demand can take the level.
-            self._plan()
+        self._plan()
 
     def lose_in_transit(self, qty: int) -> None:
         """Units on order that were destroyed on the way and will never arrive."""
@@ -239,6 +256,20 @@ class FastSite(SiteRuntime):
         log_level = np.asarray(level_col, dtype=np.int64)
         log_on_order = np.asarray(on_order_col, dtype=np.int64)
         n = len(times)
+        if self.backorders:
+            # Entries logged before the arrivals ahead of them were accounted (receipts): take
+            # those arrivals now, as _sync would have.
+            k_true = np.searchsorted(times, log_t, side="left")
+            log_level -= cum[k_true] - cum[log_k]
+            log_k = k_true
+        for name, flow_t, flow_q in (
+            ("orders", self._ordered_t, self._ordered_q),
+            ("receipts", self._received_t, self._received_q),
+        ):
+            if flow_t:
+                flow_day = np.minimum(np.asarray(flow_t, dtype=float).astype(np.int64), days - 1)
+                weights = np.asarray(flow_q, dtype=float)
+                a[name] += np.bincount(flow_day, weights=weights, minlength=days)[:days]
 
         # Each arrival under the last change logged at or before its index.
         j = np.arange(n)
