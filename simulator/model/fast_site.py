@@ -293,20 +293,34 @@ class FastSite(SiteRuntime):
         else:
             self.met_total = int(met.sum())
 
-        # The level after the last event of every instant: log entries before arrivals.
-        ev_t = np.concatenate([log_t, times])
-        ev_kind = np.concatenate([np.zeros(len(log_t)), np.ones(n)])
-        ev_level = np.concatenate([log_level, after])
-        order = np.lexsort((ev_kind, ev_t))  # stable: within a kind, the order logged
-        ev_t, ev_level = ev_t[order], ev_level[order]
-        last = np.flatnonzero(np.r_[ev_t[1:] != ev_t[:-1], True])
-        inst_t, inst_level = ev_t[last], ev_level[last]
-        inst_level = inst_level[inst_t < days]
-        inst_t = inst_t[inst_t < days]
-
-        # Change points and day boundaries; intervals between them lie within one day.
-        points = np.union1d(inst_t, np.arange(1, days + 1, dtype=float))
-        level = inst_level[np.searchsorted(inst_t, points, side="right") - 1]
+        # Change points in time order: log entries (before the arrivals of their instant),
+        # arrivals, and day boundaries (before any event at their time). Each is placed by
+        # counting the others before it; between two points the level is constant, and an
+        # interval of length 0 adds nothing to a sum.
+        nl = int(np.searchsorted(log_t, days, side="left"))
+        na = int(np.searchsorted(times, days, side="left"))
+        lt, tt = log_t[:nl], times[:na]
+        bounds = np.arange(1, days + 1, dtype=float)
+        log_before = np.searchsorted(times, lt, side="left")  # arrivals before each entry
+        pos_log = np.arange(nl) + log_before + np.floor(lt).astype(np.int64)
+        pos_arr = (
+            np.arange(na) + np.searchsorted(lt, tt, side="right") + np.floor(tt).astype(np.int64)
+        )
+        pos_bound = (
+            np.arange(days)
+            + np.searchsorted(lt, bounds, side="left")
+            + np.searchsorted(tt, bounds, side="left")
+        )
+        size = nl + na + days
+        points = np.empty(size)
+        points[pos_log], points[pos_arr], points[pos_bound] = lt, tt, bounds
+        # The level after each point; a boundary keeps the level of the point before it.
+        level = np.empty(size, dtype=np.int64)
+        level[pos_log], level[pos_arr] = log_level[:nl], after[:na]
+        source = np.arange(size)
+        source[pos_bound] = 0
+        np.maximum.accumulate(source, out=source)
+        level = level[source]
         dt = points[1:] - points[:-1]
         lv = level[:-1]
         pday = np.floor(points[:-1]).astype(np.int64)
@@ -317,8 +331,7 @@ class FastSite(SiteRuntime):
             backlog = np.maximum(-lv, 0) * dt
             a["backlog_avg"] += np.bincount(pday, weights=backlog, minlength=days)[:days]
         # End of day d: the level over the interval that ends at d + 1.
-        ends = np.searchsorted(points, np.arange(1, days + 1, dtype=float)) - 1
-        end_level = lv[ends]
+        end_level = level[pos_bound]
         a["on_hand_end"][:] = np.maximum(end_level, 0)
         a["backlog_end"][:] = np.maximum(-end_level, 0)
         last_change = np.searchsorted(log_t, np.arange(1, days + 1, dtype=float), side="left") - 1

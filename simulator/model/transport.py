@@ -28,6 +28,7 @@ from .supplier import Order
 from .timing import call_at
 
 if TYPE_CHECKING:
+    from ..scenario.distributions import Distribution, Sampler
     from .replication import ReplicationModel
 
 
@@ -54,6 +55,20 @@ class Shipment:
     handlings: list[float] = field(default_factory=list)
 
 
+class _Samplers(dict):
+    """Per-element samplers of one purpose (``transit`` by leg, ``handling`` by node), each made
+    from its own stream when first looked up."""
+
+    def __init__(self, model: ReplicationModel, purpose: str, laws: dict[str, Distribution]):
+        super().__init__()
+        self._streams, self._purpose, self._laws = model.streams, purpose, laws
+
+    def __missing__(self, element: str) -> Sampler:
+        rng = self._streams.generator(self._purpose, element)
+        sampler = self[element] = self._laws[element].stream(rng)
+        return sampler
+
+
 class Transport:
     """Moves shipments for one replication; owns the per-leg and per-node samplers."""
 
@@ -61,15 +76,16 @@ class Transport:
         self.model = model
         self.env = model.env
         sc = model.scenario
-        self.transit = {
-            lid: leg.transit_days.stream(model.streams.generator("transit", lid))
-            for lid, leg in sc.legs.items()
-        }
-        self.handling = {
-            nid: n.handling_days.stream(model.streams.generator("handling", nid))
-            for nid, n in sc.nodes.items()
-            if hasattr(n, "handling_days")
-        }
+        # Samplers made on first use: a leg or port no shipment takes costs nothing (each has
+        # its own stream, so when it is made does not change its draws).
+        self.transit = _Samplers(
+            model, "transit", {lid: g.transit_days for lid, g in sc.legs.items()}
+        )
+        self.handling = _Samplers(
+            model,
+            "handling",
+            {nid: n.handling_days for nid, n in sc.nodes.items() if hasattr(n, "handling_days")},
+        )
         self.held: dict[str, set[Shipment]] = {nid: set() for nid in sc.nodes}
         self.in_transit: set[Shipment] = set()
         self._suffix_days: dict[tuple[tuple[str, ...], int], float] = {}
