@@ -255,13 +255,15 @@ class FastSite(SiteRuntime):
         log_k = np.asarray(k_col, dtype=np.int64)
         log_level = np.asarray(level_col, dtype=np.int64)
         log_on_order = np.asarray(on_order_col, dtype=np.int64)
-        n = len(times)
+        # Arrivals before each entry; every entry but a backorder-mode receipt's (which does
+        # not account them first: see _log) logged that number itself.
+        k_true = np.searchsorted(times, log_t, side="left")
         if self.backorders:
-            # Entries logged before the arrivals ahead of them were accounted (receipts): take
-            # those arrivals now, as _sync would have.
-            k_true = np.searchsorted(times, log_t, side="left")
-            log_level -= cum[k_true] - cum[log_k]
-            log_k = k_true
+            log_level -= cum[k_true] - cum[log_k]  # take them now, as _sync would have
+        log_k = k_true
+        # Entries logged at or before each arrival (an entry comes before the arrivals of its
+        # instant).
+        logs_before = np.searchsorted(log_t, times, side="right")
         for name, flow_t, flow_q in (
             ("orders", self._ordered_t, self._ordered_q),
             ("receipts", self._received_t, self._received_q),
@@ -271,10 +273,9 @@ class FastSite(SiteRuntime):
                 weights = np.asarray(flow_q, dtype=float)
                 a[name] += np.bincount(flow_day, weights=weights, minlength=days)[:days]
 
-        # Each arrival under the last change logged at or before its index.
-        j = np.arange(n)
-        seg = np.searchsorted(log_k, j, side="right") - 1
-        before = log_level[seg] - (cum[j] - cum[log_k[seg]])
+        # Each arrival under the last change logged at or before it.
+        seg = logs_before - 1
+        before = log_level[seg] - (cum[:-1] - cum[log_k[seg]])
         if self.backorders:
             met = np.clip(before, 0, qty)
             after = before - qty
@@ -301,16 +302,13 @@ class FastSite(SiteRuntime):
         na = int(np.searchsorted(times, days, side="left"))
         lt, tt = log_t[:nl], times[:na]
         bounds = np.arange(1, days + 1, dtype=float)
-        log_before = np.searchsorted(times, lt, side="left")  # arrivals before each entry
-        pos_log = np.arange(nl) + log_before + np.floor(lt).astype(np.int64)
-        pos_arr = (
-            np.arange(na) + np.searchsorted(lt, tt, side="right") + np.floor(tt).astype(np.int64)
-        )
-        pos_bound = (
-            np.arange(days)
-            + np.searchsorted(lt, bounds, side="left")
-            + np.searchsorted(tt, bounds, side="left")
-        )
+        log_day, arr_day = np.floor(lt).astype(np.int64), day[:na]  # boundaries before each
+        pos_log = np.arange(nl) + log_k[:nl] + log_day
+        pos_arr = np.arange(na) + logs_before[:na] + arr_day
+        # Entries and arrivals before each boundary: those of the days before it.
+        logs_by_bound = np.cumsum(np.bincount(log_day, minlength=days)[:days])
+        arrivals_by_bound = np.cumsum(np.bincount(arr_day, minlength=days)[:days])
+        pos_bound = np.arange(days) + logs_by_bound + arrivals_by_bound
         size = nl + na + days
         points = np.empty(size)
         points[pos_log], points[pos_arr], points[pos_bound] = lt, tt, bounds
@@ -334,5 +332,5 @@ class FastSite(SiteRuntime):
         end_level = level[pos_bound]
         a["on_hand_end"][:] = np.maximum(end_level, 0)
         a["backlog_end"][:] = np.maximum(-end_level, 0)
-        last_change = np.searchsorted(log_t, np.arange(1, days + 1, dtype=float), side="left") - 1
+        last_change = logs_by_bound - 1  # the last entry before the end of each day
         a["on_order_end"][:] = log_on_order[last_change]

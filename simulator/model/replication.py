@@ -279,7 +279,7 @@ class ReplicationModel:
             price *= 1.0 + self.sourcing.premium
         self._order_id += 1
         now = self.env.now
-        order = Order(self._order_id, site, sid, units, now, role, price)
+        order = Order(self._order_id, site, sid, units, now, role, price, float(units))
         day = self._day(now)
         self._purchase[day] += price * units
         self._ordering[day] += order_cost
@@ -317,15 +317,15 @@ class ReplicationModel:
         unit_price, order_cost = self._terms[sid]
         price = unit_price * self.node_state[sid].cost_factor
         self._order_id += 1
-        order = Order(self._order_id, site, sid, units, self.env.now, OrderRole.EXPEDITE, price)
+        now, role = self.env.now, OrderRole.EXPEDITE
+        order = Order(self._order_id, site, sid, units, now, role, price, float(units))
         order.route = route
-        day = self._day(self.env.now)
+        day = self._day(now)
         self._purchase[day] += price * units
         self._ordering[day] += order_cost
         self.ordered_units += units
         if self.trace is not None:
-            role = OrderRole.EXPEDITE
-            self.trace(tr.OrderPlaced(self.env.now, order.id, site, sid, units, role, price))
+            self.trace(tr.OrderPlaced(now, order.id, site, sid, units, role, price))
         self.suppliers[sid].place(order, urgent=True)
 
     def add_transport_cost(

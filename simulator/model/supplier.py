@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from bisect import bisect_right
 from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ..scenario.schema import SupplierNode
@@ -30,13 +30,10 @@ class Order:
     placed_at: float
     role: OrderRole
     unit_price: float
-    remaining: float = field(default=0.0)
+    remaining: float  # units still to produce (the quantity when placed)
     cancelled: bool = False
     route: object = None  # an expedited order's route (network.graph.Route), else None
     lead: float | None = None  # its production lead time (days), once drawn
-
-    def __post_init__(self) -> None:
-        self.remaining = float(self.qty)
 
 
 @dataclass(slots=True, eq=False)

@@ -17,7 +17,7 @@ on the days it enters each leg; any other journey is a process that goes leg by 
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ..network.graph import Route
@@ -41,8 +41,9 @@ class Shipment:
     qty: int
     dispatched_at: float
     route: Route | None = None
-    # Legs entered so far; a one-timeout journey that arrives sets the route's tuple at once.
-    legs_taken: list[str] | tuple[str, ...] = field(default_factory=list)
+    # Legs entered so far: a one-timeout journey sets a tuple at once, a journey leg by leg
+    # starts a list.
+    legs_taken: list[str] | tuple[str, ...] = ()
     held_at: str | None = None
     waited_days: float = 0.0
     rerouted: int = 0
@@ -51,8 +52,8 @@ class Shipment:
     freight: float = 0.0  # currency paid to move it so far (per-unit freight and fixed costs)
     # Drawn when the route is chosen: transit days of each leg, handling days at the node each
     # leg enters (0 for the site; before any disruption's extra days).
-    transits: list[float] = field(default_factory=list)
-    handlings: list[float] = field(default_factory=list)
+    transits: list[float] | tuple[()] = ()
+    handlings: list[float] | tuple[()] = ()
 
 
 class _Samplers(dict):
@@ -289,7 +290,7 @@ class Transport:
         if entered < len(lids):
             for lid in lids[:entered]:
                 model.leg_units[lid] += qty
-            sh.legs_taken.extend(lids[:entered])
+            sh.legs_taken = lids[:entered]
             return True
         self.route_units[lids] = self.route_units.get(lids, 0) + qty
         sh.legs_taken = lids
@@ -342,6 +343,7 @@ class Transport:
         expedited = sh.order.route is not None
         route = sh.route
         trace = model.trace
+        sh.legs_taken = []
         i = 0
         node_state, leg_state = model.node_state, model.leg_state
         legs = model.scenario.legs
