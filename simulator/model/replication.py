@@ -239,9 +239,11 @@ class ReplicationModel:
             parts = self._order_sizes(parts)
         if self.trace is not None:
             self.trace(tr.OrderAllocated(self.env.now, site, qty, tuple(parts)))
+        placed = 0
         for sid, units, role in parts:
             self._place(site, sid, units, role)
-        return sum(units for _, units, _ in parts)
+            placed += units
+        return placed
 
     def _order_sizes(self, parts: list[tuple[str, int, OrderRole]]):
         """Parts of an order sized to the suppliers' ``min_order_qty`` and ``order_multiple``.
@@ -491,15 +493,8 @@ class ReplicationModel:
             suppliers = tuple(dict.fromkeys(s for p in sourcing.values() for s in p.suppliers))
         else:
             suppliers = sourcing[self.policy].suppliers
-        touches: dict[str, frozenset[str]] = {}
-        for site in self.scenario.sites:
-            elems = {site, *suppliers}
-            for s in suppliers:
-                for r in self.network.routes(s, site):
-                    elems.update(r.legs)
-                    elems.update(r.nodes)
-            touches[site] = frozenset(elems)
-        return touches
+        reach = self.network.reach
+        return {site: reach(tuple(suppliers), site) for site in self.scenario.sites}
 
     def _episode_sites(self) -> dict[tuple[str, int], tuple[str, ...]]:
         """Sites each episode can affect under this policy (directly, via a supplier or route)."""

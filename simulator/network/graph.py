@@ -39,6 +39,7 @@ class Network:
             self.graph.add_edge(("n", leg.from_node), ("l", lid))
             self.graph.add_edge(("l", lid), ("n", leg.to_node))
         self._cache: dict[tuple[str, str, Routing], tuple[Route, ...]] = {}
+        self._reach: dict[tuple[tuple[str, ...], str], frozenset[str]] = {}
         self.chokepoints = sc.chokepoints
 
     def _node_days(self, nid: str) -> float:
@@ -65,6 +66,20 @@ class Network:
         found = self._cache.get(key)
         if found is None:
             found = self._cache[key] = self._compute(origin, site, rule)
+        return found
+
+    def reach(self, suppliers: tuple[str, ...], site: str) -> frozenset[str]:
+        """The site, the ``suppliers`` and every node and leg of a candidate route from one of
+        them to ``site``: the elements whose disruption can affect it."""
+        key = (suppliers, site)
+        found = self._reach.get(key)
+        if found is None:
+            elems = {site, *suppliers}
+            for s in suppliers:
+                for r in self.routes(s, site):
+                    elems.update(r.legs)
+                    elems.update(r.nodes)
+            found = self._reach[key] = frozenset(elems)
         return found
 
     def _compute(self, origin: str, site: str, rule: Routing) -> tuple[Route, ...]:

@@ -132,6 +132,14 @@ def test_routes_are_cached():
     assert net.routes("S", "D") is net.routes("S", "D")
 
 
+def test_reach_is_every_element_of_the_candidate_routes_and_is_cached():
+    net = Network(scenario("fastest", max_routes=2))  # AIR and RAIL only
+    reach = net.reach(("S",), "D")
+    assert reach == {"S", "D", "S_D", "S_rail", "rail", "rail_D"}
+    assert net.reach(("S",), "D") is reach
+    assert net.reach((), "D") == {"D"}
+
+
 def test_explicit_routes_restrict_the_candidates_and_give_suffixes_mid_route():
     sc = scenario("cheapest", routes={"S": [["S_P", "P_suez", "suez_D"], ["S_D"]]})
     net = Network(sc)
