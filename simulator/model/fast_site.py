@@ -173,10 +173,9 @@ class FastSite(SiteRuntime):
             # Rounding to minimum quantities or multiples only adds; one log entry for the
             # instant is enough (the ledger reads the last one of an instant).
             self.on_order += placed - qty
-            now = self.env.now
-            self._ordered_t.append(now)
+            self._ordered_t.append(self.env.now)
             self._ordered_q.append(placed)
-            self._log.append((now, self.k, self.level, self.on_order))
+            self._mark()
         self._plan()
 
     # ---------------------------------------------------------------- changes from outside
@@ -191,15 +190,14 @@ class FastSite(SiteRuntime):
 
     def receive(self, qty: int) -> None:
         """``qty`` units arrive: on order becomes on hand; backorders are served first."""
-        now = self.env.now
         self.on_order -= qty
-        self._received_t.append(now)
+        self._received_t.append(self.env.now)
         self._received_q.append(qty)
         if self.backorders:
             # The position (and so the next ordering review) is unchanged, and the arrivals
             # before now can be accounted later (see _log).
             self.level += qty
-            self._log.append((now, self.k, self.level, self.on_order))
+            self._mark()
             return
         # In lost sales, more on hand changes how far demand can take the level.
         self._sync()
@@ -269,7 +267,7 @@ class FastSite(SiteRuntime):
             ("receipts", self._received_t, self._received_q),
         ):
             if flow_t:
-                flow_day = np.minimum(np.asarray(flow_t, dtype=float).astype(np.int64), days - 1)
+                flow_day = self.ledger.days_of(flow_t)
                 weights = np.asarray(flow_q, dtype=float)
                 a[name] += np.bincount(flow_day, weights=weights, minlength=days)[:days]
 
@@ -284,7 +282,7 @@ class FastSite(SiteRuntime):
             met = np.minimum(qty, before)
             after = before - met
         short = qty - met
-        day = np.minimum(np.floor(times).astype(np.int64), days - 1)
+        day = self.ledger.days_of(times)
         a["demand"][:] = np.bincount(day, weights=qty, minlength=days)[:days]
         a["met"][:] = np.bincount(day, weights=met, minlength=days)[:days]
         shortfall = np.bincount(day, weights=short, minlength=days)[:days]

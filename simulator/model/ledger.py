@@ -60,5 +60,10 @@ class SiteLedger:
         self._t = t
 
     def day_of(self, t: float) -> int:
+        """The day index of time ``t`` (days), the last day for t at the horizon."""
         d = math.floor(t)
         return d if d < self.days else self.days - 1
+
+    def days_of(self, times) -> np.ndarray:
+        """:meth:`day_of` of every time in ``times`` (days, >= 0)."""
+        return np.minimum(np.floor(np.asarray(times, dtype=float)).astype(np.int64), self.days - 1)
