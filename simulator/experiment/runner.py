@@ -23,14 +23,15 @@ from ..analysis.decision import (
     recommend,
 )
 from ..analysis.episodes import paired_episode_differences, summarize_episodes
-from ..analysis.figures import ALL_EPISODES, HEADLINE, REPLICATION_FIGURES, figure_range
+from ..analysis.figures import ALL_EPISODES, REPLICATION_FIGURES, figure_range
 from ..analysis.metrics import SITE_FIGURES
 from ..analysis.statistics import paired_differences, summarize, t_interval
 from ..errors import UsageError
 from ..scenario.schema import Scenario
 from .common import check_policies, progress_bar
 from .executors import default_jobs, run_local
-from .tasks import TaskKey, TaskOutput
+from .gather import RunTables
+from .tasks import TaskKey
 
 #: Builds the ``plot`` accessor of a :class:`RunResult`; set by :mod:`simulator.output.notebook`
 #: when it is imported (the output layer sits above this one, so it registers itself here).
@@ -332,7 +333,7 @@ def run(
     baseline = sc.baseline_policy if sc.baseline_policy in names else names[0]
 
     variants = warning_variants(sc, names)
-    outputs: dict[TaskKey, TaskOutput] = {}
+    tables = RunTables(sc.name, seed, names)
     started = time.perf_counter()
     done_reps = 0
     target_n = n
@@ -349,15 +350,12 @@ def run(
                 for v in vs
             ]
             for out in run_local({0: sc}, keys, seed, jobs):
-                outputs[out.key] = out
+                tables.add(out)
                 bar.update(1)
             done_reps = target_n
             if target_halfwidth is None or done_reps >= max_replications:
                 break
-            widest = max(
-                _halfwidth([outputs[TaskKey(p, r)].figures[HEADLINE] for r in range(done_reps)])
-                for p in names
-            )
+            widest = max(_halfwidth(tables.headline[p]) for p in names)
             if widest <= target_halfwidth:
                 break
             # Replications needed scale with (current / target half-width)²; add at least a batch.
@@ -368,17 +366,14 @@ def run(
     finally:
         bar.close()
     if target_halfwidth is not None:
-        widest = max(
-            _halfwidth([outputs[TaskKey(p, r)].figures[HEADLINE] for r in range(done_reps)])
-            for p in names
-        )
+        widest = max(_halfwidth(tables.headline[p]) for p in names)
         if widest > target_halfwidth:
             notes.append(
                 f"--target-halfwidth {target_halfwidth:g} not reached: the widest fill-rate "
                 f"interval is ±{widest:.4f} after {done_reps} replications "
                 f"(--max-replications {max_replications})"
             )
-    result = _assemble(sc, seed, names, baseline, outputs, time.perf_counter() - started, jobs)
+    result = _assemble(sc, seed, names, baseline, tables, time.perf_counter() - started, jobs)
     result.notes = notes
     if alternatives:
         add_stock_alternative(result, jobs, progress)
@@ -442,20 +437,16 @@ def add_stock_alternative(result: RunResult, jobs: int, progress: bool) -> None:
     extra = days - current_days(sc, base)
     label = f"{base} + {extra:.0f} days of cover" if extra >= 0 else f"{base} at {days:.0f} days"
     alt_sc = with_stock(sc, base, float(days))
-    keys = [TaskKey(base, r) for r in range(n)]
-    rows, episodes = [], []
-    # In replication order, whatever order the tasks finished in: the means over episodes are
-    # float sums, so their order shows in the last bit.
-    outputs = sorted(
-        run_local({0: alt_sc}, keys, result.seed, jobs), key=lambda o: o.key.replication
-    )
-    for out in outputs:
-        rows.append(out.row(sc.name, result.seed))
-        # Scored on the same (episode, site) pairs as every policy: the calendar is shared.
-        episodes.extend({"scenario": sc.name, **e, "policy": label} for e in out.episodes)
-    alt = pd.DataFrame(rows).assign(policy=label)
+    gathered = RunTables(sc.name, result.seed, [base])
+    for out in run_local({0: alt_sc}, [TaskKey(base, r) for r in range(n)], result.seed, jobs):
+        gathered.add(out)
+    alt = gathered.replications().assign(policy=label)
+    # Scored on the same (episode, site) pairs as every policy: the calendar is shared.
+    episodes = gathered.episodes()
+    if not episodes.empty:
+        episodes = episodes.assign(policy=label)
     result.alternative_replications = alt
-    table = decision_table(alt, pd.DataFrame(episodes), [label], label)
+    table = decision_table(alt, episodes, [label], label)
     table.insert(1, "kind", "stock-only")
     table["days_of_cover"] = float(days)
     table["matches"] = best
@@ -468,36 +459,8 @@ def _halfwidth(values: list[float]) -> float:
     return math.inf if not math.isfinite(s["ci_high"]) else (s["ci_high"] - s["ci_low"]) / 2
 
 
-def _assemble(sc, seed, names, baseline, outputs, wall, jobs) -> RunResult:
-    order = {p: i for i, p in enumerate(names)}
-    variant_rows: dict[str, list[dict]] = {}
-    for k in sorted(
-        (k for k in outputs if k.variant), key=lambda k: (order[k.policy], k.replication)
-    ):
-        variant_rows.setdefault(k.variant, []).append(outputs[k].row(sc.name, seed))
-    outputs = {k: v for k, v in outputs.items() if not k.variant}
-    keys = sorted(outputs, key=lambda k: (k.point, order[k.policy], k.replication))
-    rep_rows, episode_rows, flows, site_rows = [], [], [], []
-    for k in keys:
-        out = outputs[k]
-        rep_rows.append(out.row(sc.name, seed))
-        site_rows.extend(
-            {"scenario": sc.name, "policy": k.policy, "replication": k.replication, **row}
-            for row in out.sites
-        )
-        episode_rows.extend({"scenario": sc.name, **e} for e in out.episodes)
-        flows.extend(
-            {"policy": k.policy, "replication": k.replication, "leg": leg, "units": u}
-            for leg, u in out.leg_units.items()
-        )
-    reps = pd.DataFrame(rep_rows)
-    episodes = pd.DataFrame(episode_rows)
-    timeseries = _timeseries(names, keys, outputs)
-    leg_flows = (
-        pd.DataFrame(flows).groupby(["policy", "leg"], sort=False)["units"].mean().reset_index()
-        if flows
-        else pd.DataFrame(columns=["policy", "leg", "units"])
-    )
+def _assemble(sc, seed, names, baseline, tables: RunTables, wall, jobs) -> RunResult:
+    reps = tables.replications()
     events = int(reps["events"].sum()) if len(reps) else 0
     return RunResult(
         sc,
@@ -505,33 +468,12 @@ def _assemble(sc, seed, names, baseline, outputs, wall, jobs) -> RunResult:
         names,
         baseline,
         reps,
-        episodes,
-        timeseries,
-        leg_flows,
+        tables.episodes(),
+        tables.timeseries(),
+        tables.leg_flows(),
         wall,
         jobs,
         events,
-        sites=pd.DataFrame(site_rows),
-        warning_value=warning_value(
-            reps, {v: pd.DataFrame(rows) for v, rows in variant_rows.items()}
-        ),
+        sites=tables.sites(),
+        warning_value=warning_value(reps, tables.variant_rows()),
     )
-
-
-def _timeseries(names, keys, outputs) -> pd.DataFrame:
-    frames = []
-    for p in names:
-        ks = [k for k in keys if k.policy == p]
-        if not ks:
-            continue
-        block = {}
-        for series in ("service", "on_hand", "backlog"):
-            m = np.vstack([getattr(outputs[k], series) for k in ks]).astype(float)
-            block[f"{series}_mean"] = m.mean(axis=0)
-            q = np.quantile(m, [0.05, 0.5, 0.95], axis=0)
-            block[f"{series}_p05"], block[f"{series}_p50"], block[f"{series}_p95"] = q
-        df = pd.DataFrame(block)
-        df.insert(0, "day", np.arange(len(df)))
-        df.insert(0, "policy", p)
-        frames.append(df)
-    return pd.concat(frames, ignore_index=True)
