@@ -19,6 +19,16 @@ if TYPE_CHECKING:
     import pandas as pd
 
 
+#: Rows pandas formats at a time when it writes a CSV. Its default (100,000 cells) holds ~14 MiB
+#: of text objects for a 2,000-row table of 45 figures; the bytes written are the same.
+CSV_CHUNK_ROWS = 256
+
+
+def table_csv(table: pd.DataFrame, path: str | os.PathLike | None = None) -> str | None:
+    """``table`` as CSV without its index: written to ``path``, or returned as text."""
+    return table.to_csv(path, index=False, chunksize=CSV_CHUNK_ROWS)
+
+
 def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
@@ -35,7 +45,7 @@ def write_atomic(path: str | os.PathLike, content: bytes | str | pd.DataFrame) -
     elif isinstance(content, bytes):
         data = content
     else:
-        data = content.to_csv(index=False).encode("utf-8")
+        data = table_csv(content).encode("utf-8")
     fd, tmp = tempfile.mkstemp(prefix=temp_prefix(path.name, "file"), dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as fh:

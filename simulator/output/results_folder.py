@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 import yaml
 
 from ..experiment.parameters import scenario_data
-from .files import atomic_folder
+from .files import atomic_folder, table_csv
 from .locations import OutputKind, check_output
 
 if TYPE_CHECKING:
@@ -121,7 +121,7 @@ def write_run(
         tables["decision"] = run.decision_table()
         for name in TABLES:
             df = tables[name]
-            df.to_csv(tmp / f"{name}.csv", index=False)
+            table_csv(df, tmp / f"{name}.csv")
             if parquet:
                 df.to_parquet(tmp / f"{name}.parquet", index=False)
         (tmp / "scenario.resolved.yaml").write_text(resolved, encoding="utf-8")
