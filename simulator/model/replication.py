@@ -187,7 +187,11 @@ class ReplicationModel:
         self.desk = WarningDesk(self, self.warnings, WarningUse(warnings))
         self.expediter = Expediter(self)
         self.costs = {c: np.zeros(self.days) for c in COST_CATEGORIES}
-        self._purchase, self._ordering = self.costs["purchase"], self.costs["ordering"]
+        # Purchases and ordering costs as they are placed (time in days, then currency): written
+        # into the daily costs at the end, each day's amounts added in the order they came.
+        self._spent_t: list[float] = []
+        self._spent_purchase: list[float] = []
+        self._spent_ordering: list[float] = []
         # Per supplier: (unit price, cost per order under this policy), both in currency.
         policy_cost = sc.sourcing[policy].order_cost
         self._terms = {
@@ -282,9 +286,9 @@ class ReplicationModel:
         self._order_id += 1
         now = self.env.now
         order = Order(self._order_id, site, sid, units, now, role, price, float(units))
-        day = self._day(now)
-        self._purchase[day] += price * units
-        self._ordering[day] += order_cost
+        self._spent_t.append(now)
+        self._spent_purchase.append(price * units)
+        self._spent_ordering.append(order_cost)
         self.ordered_units += units
         if self.trace is not None:
             self.trace(tr.OrderPlaced(self.env.now, order.id, site, sid, units, role, price))
@@ -296,10 +300,11 @@ class ReplicationModel:
         orders = self.suppliers[sid].withdraw(site)
         if not orders:
             return
-        day = self._day(self.env.now)
-        units = 0
+        now, units = self.env.now, 0
         for o in orders:
-            self.costs["purchase"][day] -= o.unit_price * o.qty
+            self._spent_t.append(now)
+            self._spent_purchase.append(-(o.unit_price * o.qty))  # refunded
+            self._spent_ordering.append(0.0)
             self.ordered_units -= o.qty
             units += o.qty
         if self.trace is not None:
@@ -322,9 +327,9 @@ class ReplicationModel:
         now, role = self.env.now, OrderRole.EXPEDITE
         order = Order(self._order_id, site, sid, units, now, role, price, float(units))
         order.route = route
-        day = self._day(now)
-        self._purchase[day] += price * units
-        self._ordering[day] += order_cost
+        self._spent_t.append(now)
+        self._spent_purchase.append(price * units)
+        self._spent_ordering.append(order_cost)
         self.ordered_units += units
         if self.trace is not None:
             self.trace(tr.OrderPlaced(now, order.id, site, sid, units, role, price))
@@ -555,8 +560,22 @@ class ReplicationModel:
         for (category, day), amounts in per_day.items():
             costs[category][day] = amounts[0] if len(amounts) == 1 else math.fsum(amounts)
 
+    def _book_spend(self) -> None:
+        """Write the purchases and ordering costs into the daily costs: one ``bincount`` each,
+        which adds a day's amounts in the order they were placed (as ``costs[day] += x`` did)."""
+        if not self._spent_t:
+            return
+        t = np.floor(np.asarray(self._spent_t, dtype=float)).astype(np.int64)
+        days = np.minimum(t, self.days - 1)
+        for category, amounts in (
+            ("purchase", self._spent_purchase),
+            ("ordering", self._spent_ordering),
+        ):
+            self.costs[category] = np.bincount(days, weights=amounts, minlength=self.days)
+
     def _result(self) -> ReplicationResult:
         sc = self.scenario
+        self._book_spend()
         self._book_freight()
         self.transport.add_route_units(self.leg_units)
         sites = {sid: s.ledger.arrays for sid, s in self.sites.items()}
