@@ -75,11 +75,11 @@ class RowTable:
         return self._frames[0]
 
 
-def stacked(tables: Iterable[RowTable], columns: list[str] | None = None) -> pd.DataFrame:
-    """The rows of several tables, one after the other."""
+def stacked(tables: Iterable[RowTable]) -> pd.DataFrame:
+    """The rows of several tables, one after the other (an empty frame when there is none)."""
     frames = [t.frame() for t in tables if len(t)]
     if not frames:
-        return pd.DataFrame(columns=columns)
+        return pd.DataFrame()
     return frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
 
 

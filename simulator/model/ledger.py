@@ -26,6 +26,18 @@ SERIES = (
 )
 
 
+def day_of(t: float, days: int) -> int:
+    """The day index of time ``t`` (days) in a horizon of ``days`` days, the last day for t at
+    the horizon."""
+    d = math.floor(t)
+    return d if d < days else days - 1
+
+
+def days_of(times, days: int) -> np.ndarray:
+    """:func:`day_of` of every time in ``times`` (days, >= 0)."""
+    return np.minimum(np.floor(np.asarray(times, dtype=float)).astype(np.int64), days - 1)
+
+
 class SiteLedger:
     """The daily record of one site over ``days`` days."""
 
@@ -61,9 +73,8 @@ class SiteLedger:
 
     def day_of(self, t: float) -> int:
         """The day index of time ``t`` (days), the last day for t at the horizon."""
-        d = math.floor(t)
-        return d if d < self.days else self.days - 1
+        return day_of(t, self.days)
 
     def days_of(self, times) -> np.ndarray:
         """:meth:`day_of` of every time in ``times`` (days, >= 0)."""
-        return np.minimum(np.floor(np.asarray(times, dtype=float)).astype(np.int64), self.days - 1)
+        return days_of(times, self.days)

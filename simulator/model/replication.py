@@ -20,6 +20,7 @@ from .demand import draw_demand
 from .early_warning import WarningDesk, WarningUse, draw_warnings
 from .expedite import Expediter
 from .fast_site import FastSite, fast_site_fits
+from .ledger import day_of, days_of
 from .randomness import Streams
 from .results import COST_CATEGORIES, ReplicationResult, ShipmentRecord
 from .site import SiteRuntime
@@ -228,11 +229,6 @@ class ReplicationModel:
         reserved = s.reserved_capacity_per_day or s.capacity_per_day
         return min(1.0, reserved / s.capacity_per_day)
 
-    def _day(self, t: float) -> int:
-        """The day index of time ``t`` (days), the last day for t at the horizon."""
-        d = math.floor(t)
-        return d if d < self.days else self.days - 1
-
     # ---------------------------------------------------------------- orders and flows
     def place_orders(self, site: str, qty: int) -> int:
         """Split a site's order of ``qty`` units by the sourcing policy, apply the suppliers'
@@ -341,7 +337,7 @@ class ReplicationModel:
         """Book ``amount`` (currency) of freight for ``units`` entering ``leg`` now or at time
         ``at`` (days; as expedite cost for an expedited shipment), and the leg's fixed cost per
         shipment; return the total booked."""
-        day = self._day(self.env.now if at is None else at)
+        day = day_of(self.env.now if at is None else at, self.days)
         fixed = self.scenario.legs[leg].cost_per_shipment
         book = self._freight
         if amount:  # zero amounts add nothing to a day's exact sum
@@ -565,8 +561,7 @@ class ReplicationModel:
         which adds a day's amounts in the order they were placed (as ``costs[day] += x`` did)."""
         if not self._spent_t:
             return
-        t = np.floor(np.asarray(self._spent_t, dtype=float)).astype(np.int64)
-        days = np.minimum(t, self.days - 1)
+        days = days_of(self._spent_t, self.days)
         for category, amounts in (
             ("purchase", self._spent_purchase),
             ("ordering", self._spent_ordering),
