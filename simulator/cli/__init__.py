@@ -59,7 +59,14 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+#: pyarrow's allocator for a command's tables (``ARROW_DEFAULT_MEMORY_POOL``; yours wins if set).
+#: Its default, mimalloc, kept what pandas' pyarrow-backed text columns passed through: a
+#: 1,024-replication run peaked ~45 MiB higher, growing ~8 KB per policy × replication.
+ARROW_POOL = "system"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    os.environ.setdefault("ARROW_DEFAULT_MEMORY_POOL", ARROW_POOL)  # read when pyarrow starts
     parser = build_parser()
     args = parser.parse_args(argv)
     try:

@@ -237,3 +237,15 @@ def test_set_with_a_bad_path_exits_2(tmp_path):
     )
     assert p.returncode == 2 and "did you mean 'horizon_days'" in p.stderr
     assert "Traceback" not in p.stderr and not (tmp_path / "x").exists()
+
+
+def test_commands_give_pyarrow_the_system_allocator_unless_told_otherwise(monkeypatch):
+    # mimalloc (pyarrow's default) kept what the summaries' text columns passed through.
+    from simulator import cli
+
+    monkeypatch.delenv("ARROW_DEFAULT_MEMORY_POOL", raising=False)
+    assert cli.main(["schema"]) == 0
+    assert os.environ["ARROW_DEFAULT_MEMORY_POOL"] == cli.ARROW_POOL == "system"
+    monkeypatch.setenv("ARROW_DEFAULT_MEMORY_POOL", "jemalloc")
+    assert cli.main(["schema"]) == 0
+    assert os.environ["ARROW_DEFAULT_MEMORY_POOL"] == "jemalloc"

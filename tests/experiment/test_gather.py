@@ -47,18 +47,40 @@ def test_an_empty_table_has_the_columns_asked_for():
 def test_units_per_leg_are_the_mean_over_the_replications_that_report_them():
     # Ten times over, so the array grows past its first 16 rows twice.
     reported = [{"a": 3, "b": 0}, {"a": 5, "b": 2}, {"b": 7, "c": 1}, {"a": 1, "b": 1, "c": 4}] * 10
+    got = _leg_means(reported)
+    pd.testing.assert_frame_equal(got, _long_mean(reported), check_exact=True)
+    assert list(got["leg"]) == ["a", "b", "c"]
+    assert list(got["units"]) == [3.0, 2.5, 2.5]
+
+
+def test_units_per_leg_are_summed_as_grouping_the_long_table_would():
+    # Values whose float sum depends on how it is made (pandas' grouped mean is compensated),
+    # a leg first seen late, and a leg whose only value is NaN (dropped, as from the long table).
+    rng = np.random.default_rng(5)
+    reported = [{"a": x, "b": 1e16 * y} for x, y in rng.normal(size=(70, 2))]
+    reported[40]["late"] = 0.1
+    reported[41]["late"] = 0.2
+    reported[50]["never"] = math.nan
+    pd.testing.assert_frame_equal(_leg_means(reported), _long_mean(reported), check_exact=True)
+    assert list(_leg_means(reported)["leg"]) == ["a", "b", "late"]
+
+
+def _leg_means(reported) -> pd.DataFrame:
     legs = gather._LegUnits()
     for units in reported:
         legs.add(units)
-    got = legs.rows("p").groupby(["policy", "leg"], sort=False)["units"].mean().reset_index()
+    return legs.means("p")
+
+
+def _long_mean(reported) -> pd.DataFrame:
+    """The mean per leg as the long (policy, replication, leg, units) table grouped gives it."""
     long = [
         {"policy": "p", "replication": r, "leg": leg, "units": u}
         for r, units in enumerate(reported)
         for leg, u in units.items()
+        if not math.isnan(u)
     ]
-    want = pd.DataFrame(long).groupby(["policy", "leg"], sort=False)["units"].mean()
-    pd.testing.assert_frame_equal(got, want.reset_index(), check_exact=True)
-    assert list(got["units"]) == [3.0, 2.5, 2.5]
+    return pd.DataFrame(long).groupby(["policy", "leg"], sort=False)["units"].mean().reset_index()
 
 
 def _outputs(sc, n):
