@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from ..analysis.figures import HEADLINE
+from ..model.early_warning import WarningUse
 from .tasks import TaskOutput
 
 #: The daily bands of ``timeseries.csv`` are the exact 5/50/95% quantiles of each policy's
@@ -237,8 +238,12 @@ class RunTables:
         return pd.concat(frames, ignore_index=True)
 
     def variant_rows(self) -> dict[str, pd.DataFrame]:
-        """Per warning variant, its replication rows (policies in order)."""
+        """Per warning variant, its replication rows (policies in order), variants in their
+        fixed order (ignoring every warning, then false alarms), not in the order their first
+        output happened to arrive from the workers."""
+        order = [v.value for v in WarningUse if v.value in self._variants]
+        order += sorted(set(self._variants) - set(order))
         return {
-            v: stacked(tables[p] for p in self.policies if p in tables)
-            for v, tables in self._variants.items()
+            v: stacked(self._variants[v][p] for p in self.policies if p in self._variants[v])
+            for v in order
         }
