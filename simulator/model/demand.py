@@ -51,7 +51,11 @@ def draw_demand(
     if isinstance(spec, DailyDemand):
         draws = spec.quantity.sample(rng, horizon)
         times = days + 0.5
-        q = draws * _season_factor(spec, days) * _shock_factor_at(times, shocks)
+        q = draws  # times the seasonal and the shock factors, where there are any (x * 1 == x)
+        if spec.seasonality is not None and spec.seasonality.amplitude != 0:
+            q = q * _season_factor(spec, days)
+        if shocks:
+            q = q * _shock_factor_at(times, shocks)
         qty = np.floor(q + 0.5).astype(np.int64)
         keep = qty > 0
         return times[keep], qty[keep]

@@ -17,13 +17,14 @@ backlog only exists while on hand is 0); lost-sales mode keeps on hand, which de
 from __future__ import annotations
 
 import functools
+from array import array
 from bisect import bisect_left, bisect_right
+from heapq import heappush
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from .site import SiteRuntime
-from .timing import call_at
 
 if TYPE_CHECKING:
     from ..policies.inventory import InventoryPolicy
@@ -70,11 +71,12 @@ class FastSite(SiteRuntime):
         # clamp at 0, so the order of the two does not matter): its k may lag, and the ledger
         # moves such an entry to the arrivals before its time.
         self._log: list[tuple[float, int, int, int]] = [(0.0, 0, self.level, 0)]
-        # Units ordered and received: times in days and units, written into the ledger at the end.
-        self._ordered_t: list[float] = []
-        self._ordered_q: list[int] = []
-        self._received_t: list[float] = []
-        self._received_q: list[int] = []
+        # Units ordered and received: times in days and units, written into the ledger at the end
+        # (typed arrays: numpy reads them without converting element by element).
+        self._ordered_t = array("d")
+        self._ordered_q = array("q")
+        self._received_t = array("d")
+        self._received_q = array("q")
         # The ordering review scheduled: its wake-up's number and the review's, or None.
         self._pending: int | None = None
         self._pending_m = -1
@@ -129,11 +131,13 @@ class FastSite(SiteRuntime):
         return self.level + self.on_order - self.stranded_units
 
     # ---------------------------------------------------------------- the next ordering review
-    def _plan(self) -> None:
-        """Schedule the first review that will order if nothing else changes (or none)."""
+    def _plan(self, m: int | None = None) -> None:
+        """Schedule the first review that will order if nothing else changes (or none); ``m``:
+        the first review still to come, when the caller knows it (a review just done)."""
         reviews = self._reviews
-        # Reviews skipped so far ordered nothing; the one due now (if any) is still to come.
-        m = max(self._next_m, bisect_left(reviews, self.env.now, self._next_m))
+        if m is None:
+            # Reviews skipped so far ordered nothing; the one due now (if any) is still to come.
+            m = max(self._next_m, bisect_left(reviews, self.env.now, self._next_m))
         # Order iff level − (demand since) + on_order − stranded − boost <= trigger.
         slack = self.on_order - self.stranded_units - self.boost - self.trigger
         if not self.backorders and slack > 0:
@@ -153,9 +157,12 @@ class FastSite(SiteRuntime):
             return
         if self._pending is not None and self._pending_m == m:
             return
-        self._wakes += 1
-        call_at(self.env, reviews[m], self._on_wake, self._wakes, self.review_priority)
-        self._pending, self._pending_m = self._wakes, m
+        self._wakes = wake = self._wakes + 1
+        env = self.env  # call_at(env, reviews[m], self._on_wake, wake, priority), inlined
+        heappush(
+            env._queue, (reviews[m], self.review_priority, next(env._eid), (self._on_wake, wake))
+        )
+        self._pending, self._pending_m = wake, m
 
     def _on_wake(self, wake: int) -> None:
         if wake != self._pending:
@@ -166,7 +173,10 @@ class FastSite(SiteRuntime):
     def _review(self, m: int) -> None:
         """Review number ``m`` (now): order up to the policy's level."""
         self._next_m = m + 1
-        qty = self.rule.order_quantity(self.position - self.boost)
+        self._sync()
+        qty = self.rule.order_quantity(
+            self.level + self.on_order - self.stranded_units - self.boost
+        )
         if qty > 0:
             self.on_order += qty
             placed = self.model.place_orders(self.id, qty)
@@ -176,7 +186,7 @@ class FastSite(SiteRuntime):
             self._ordered_t.append(self.env.now)
             self._ordered_q.append(placed)
             self._mark()
-        self._plan()
+        self._plan(m + 1)  # review m is at now, so m + 1 is the first still to come
 
     # ---------------------------------------------------------------- changes from outside
     def ordered_more(self, units: int) -> None:
@@ -197,7 +207,7 @@ class FastSite(SiteRuntime):
             # The position (and so the next ordering review) is unchanged, and the arrivals
             # before now can be accounted later (see _log).
             self.level += qty
-            self._mark()
+            self._log.append((self.env.now, self.k, self.level, self.on_order))  # _mark()
             return
         # In lost sales, more on hand changes how far demand can take the level.
         self._sync()
@@ -275,7 +285,7 @@ class FastSite(SiteRuntime):
         seg = logs_before - 1
         before = log_level[seg] - (cum[:-1] - cum[log_k[seg]])
         if self.backorders:
-            met = np.clip(before, 0, qty)
+            met = np.minimum(np.maximum(before, 0), qty)
             after = before - qty
         else:
             before = np.maximum(before, 0)

@@ -7,11 +7,13 @@ Keys are hashed with BLAKE2 (Python's ``hash`` is salted per process and must no
 
 from __future__ import annotations
 
+import functools
 import hashlib
 
 import numpy as np
 
 
+@functools.lru_cache(maxsize=4096)
 def stable_int(text: str) -> int:
     """A 32-bit integer that depends only on ``text``."""
     return int.from_bytes(hashlib.blake2b(text.encode("utf-8"), digest_size=4).digest(), "little")

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import gc
 import math
+from array import array
 from contextlib import contextmanager
-from heapq import heappop
+from heapq import heappop, heappush
 
 import numpy as np
 import simpy
@@ -56,11 +57,13 @@ class ModelEnvironment(simpy.Environment):
         stop_id = next(self._eid)  # the place SimPy's stop event would take in the queue
         queue, pop = self._queue, heappop
         while queue:
-            t, priority, eid, _ = queue[0]
-            if t >= until and (t > until or priority > simpy.events.URGENT or eid > stop_id):
+            item = pop(queue)
+            t = item[0]
+            if t >= until and (t > until or item[1] > simpy.events.URGENT or item[2] > stop_id):
+                heappush(queue, item)  # the first event not to process: back where it was
                 break
             self.now = self._now = t
-            event = pop(queue)[3]
+            event = item[3]
             if event.__class__ is tuple:  # a call_at pair: call it, nothing else to do
                 event[0](event[1])
                 continue
@@ -190,9 +193,10 @@ class ReplicationModel:
         self.costs = {c: np.zeros(self.days) for c in COST_CATEGORIES}
         # Purchases and ordering costs as they are placed (time in days, then currency): written
         # into the daily costs at the end, each day's amounts added in the order they came.
-        self._spent_t: list[float] = []
-        self._spent_purchase: list[float] = []
-        self._spent_ordering: list[float] = []
+        # (Typed arrays: numpy reads them without converting element by element.)
+        self._spent_t = array("d")
+        self._spent_purchase = array("d")
+        self._spent_ordering = array("d")
         # Per supplier: (unit price, cost per order under this policy), both in currency.
         policy_cost = sc.sourcing[policy].order_cost
         self._terms = {

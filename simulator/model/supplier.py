@@ -6,12 +6,13 @@ import math
 from bisect import bisect_right
 from collections import deque
 from dataclasses import dataclass
+from heapq import heappush
 from typing import TYPE_CHECKING
 
 from ..scenario.schema import SupplierNode
 from ..scenario.types import OrderRole
 from .state import ElementState, snapped
-from .timing import call_at, timeout_or
+from .timing import NORMAL, call_at, timeout_or
 
 if TYPE_CHECKING:
     from .replication import ReplicationModel
@@ -105,7 +106,8 @@ class SupplierRuntime:
         """Queue ``order`` (FIFO; ``urgent``: next after the order in production); a cold
         supplier starts its ramp-up now."""
         now = self.env.now
-        self._settle()
+        if self._ahead is not None:
+            self._settle()
         if self.ramp > 0 and (
             self.activated_at is None
             or (self.idle and not self.queue and now - self.idle_since > self.spec.cooldown_days)
@@ -375,11 +377,15 @@ class SupplierRuntime:
     def _start_lead(self, order: Order) -> None:
         """A made order starts its production lead time (days); it ships when that ends."""
         self.in_lead_time.add(order)
-        if order.lead is None:
-            order.lead = self._next_lead()
-        delay = order.lead + self.state.extra_days
+        lead = order.lead
+        if lead is None:
+            order.lead = lead = self._next_lead() if self._spare_lead is not None else self._lead()
+        delay = lead + self.state.extra_days
         if delay > 0:
-            call_at(self.env, self.env.now + delay, self._lead_over, order)
+            env = self.env  # call_at(env, now + delay, self._lead_over, order), inlined
+            heappush(
+                env._queue, (env.now + delay, NORMAL, next(env._eid), (self._lead_over, order))
+            )
         else:
             self._lead_over(order)
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
+from heapq import heappush
 from typing import TYPE_CHECKING
 
 from ..network.graph import Route
@@ -25,7 +26,7 @@ from ..scenario.schema import Scheduled
 from ..scenario.types import Reroute
 from . import trace as tr
 from .supplier import Order
-from .timing import call_at
+from .timing import NORMAL
 
 if TYPE_CHECKING:
     from ..scenario.distributions import Distribution, Sampler
@@ -191,35 +192,35 @@ class Transport:
     # ---------------------------------------------------------------- the journey
     def send(self, sh: Shipment) -> None:
         """Start a shipment's journey from its supplier now."""
-        model, env = self.model, self.env
+        model, order = self.model, sh.order
         self.in_transit.add(sh)
-        site_id = sh.order.site
-        at = sh.order.supplier
+        site_id, at = order.site, order.supplier
         pair = self._pairs.get((at, site_id))
         if pair is None:
             first = model.network.routes(at, site_id)[0]
             weigh = model.scenario.sites[site_id].reroute_rule is Reroute.WHEN_FASTER
             pair = self._pairs[(at, site_id)] = (first, weigh)
         first, weigh = pair
-        desk = model.desk
-        if sh.order.route is not None:  # expedited
-            route = sh.order.route
+        if order.route is not None:  # expedited
+            route = order.route
             if not self.open_from(route, 0):
                 route = model.expediter.route(at, site_id) or route
         else:
             route = self.best_open(at, site_id) or first
+            desk = model.desk
             if desk.reroute and desk.warned:
                 route = self.best_open(at, site_id, avoid=desk.warned) or route
             if weigh and route is not first and not self.detour_pays(first, 0, route):
                 route = first  # wait for the reopening: the detour would arrive later
         self._take(sh, route)
         if model.trace is not None:
-            o = sh.order
             model.trace(
-                tr.ShipmentDispatched(env.now, sh.id, o.id, site_id, at, sh.qty, route.legs)
+                tr.ShipmentDispatched(
+                    self.env.now, sh.id, order.id, site_id, at, sh.qty, route.legs
+                )
             )
         if not self._express(sh, route):
-            env.process(self._travel(sh))
+            self.env.process(self._travel(sh))
 
     def _take(self, sh: Shipment, route: Route) -> None:
         """The shipment takes ``route`` from its first node now: draw its times."""
@@ -230,9 +231,13 @@ class Transport:
                 [self.transit[lid] for lid in route.legs],
                 [self.handling[nid] for nid in route.nodes[1:-1]],
             )
-        sh.transits = [draw() for draw in draws[0]]
-        sh.handlings = [draw() for draw in draws[1]]
-        sh.handlings.append(0.0)  # none at the site: one entry per leg
+        transit, handling = draws
+        sh.transits = [transit[0]()] if len(transit) == 1 else [draw() for draw in transit]
+        if handling:
+            sh.handlings = [draw() for draw in handling]
+            sh.handlings.append(0.0)  # none at the site: one entry per leg
+        else:
+            sh.handlings = [0.0]
 
     def _express(self, sh: Shipment, route: Route) -> bool:
         """Move the shipment in one timeout if nothing can happen to it on the way; return
@@ -254,39 +259,46 @@ class Transport:
         t = now
         entries = []
         enter = entries.append
-        for transit, (leg_extra, node_extra), handling in zip(
-            sh.transits, steps, sh.handlings, strict=True
-        ):
+        if len(steps) == 1:  # one leg, straight into the site
             enter(t)
-            delay = transit + leg_extra
+            delay = sh.transits[0] + steps[0][0]
             if delay > 0:
                 t += delay
-            if node_extra is not None:
-                delay = handling + node_extra
+        else:
+            for transit, (leg_extra, node_extra), handling in zip(
+                sh.transits, steps, sh.handlings, strict=True
+            ):
+                enter(t)
+                delay = transit + leg_extra
                 if delay > 0:
                     t += delay
+                if node_extra is not None:
+                    delay = handling + node_extra
+                    if delay > 0:
+                        t += delay
         if changes:
             k = bisect_right(changes, now)
             if k < len(changes) and changes[k] <= t:
                 return False  # something starts or ends on the route on the way
         days, qty = model.days, sh.qty
-        book = model._freight
-        category = "transport" if sh.order.route is None else "expedite"
-        freight = sh.freight
         # Legs entered before the horizon (entry times only grow): all of them unless it comes
         # on the way.
         entered = len(lids) if t < days else bisect_left(entries, days)
-        for i, per_unit, factor, fixed in cost:
-            if i >= entered:
-                break
-            day = int(entries[i])
-            amount = qty * per_unit * factor
-            if amount:  # zero amounts add nothing to a day's exact sum
-                book.append((category, day, amount))
-            if fixed:
-                book.append(("transport_fixed", day, fixed))
-            freight += amount + fixed
-        sh.freight = freight
+        if cost:
+            book = model._freight
+            category = "transport" if sh.order.route is None else "expedite"
+            freight = sh.freight
+            for i, per_unit, factor, fixed in cost:
+                if i >= entered:
+                    break
+                day = int(entries[i])
+                amount = qty * per_unit * factor
+                if amount:  # zero amounts add nothing to a day's exact sum
+                    book.append((category, day, amount))
+                if fixed:
+                    book.append(("transport_fixed", day, fixed))
+                freight += amount + fixed
+            sh.freight = freight
         if entered < len(lids):
             for lid in lids[:entered]:
                 model.leg_units[lid] += qty
@@ -294,7 +306,8 @@ class Transport:
             return True
         self.route_units[lids] = self.route_units.get(lids, 0) + qty
         sh.legs_taken = lids
-        call_at(self.env, t, self._arrive, sh)
+        env = self.env  # call_at(env, t, self._arrive, sh), inlined: t >= now
+        heappush(env._queue, (t, NORMAL, next(env._eid), (self._arrive, sh)))
         return True
 
     def _plan(self, route: Route, version: int):
