@@ -81,6 +81,7 @@ class FastSite(SiteRuntime):
         self._pending: int | None = None
         self._pending_m = -1
         self._wakes = 0  # wake-ups scheduled so far (a stale one is not the pending one)
+        self._wake_fn = self._on_wake  # bound once, not at every wake-up scheduled
 
     # ---------------------------------------------------------------- start
     def start(self, times: np.ndarray, quantities: np.ndarray) -> None:
@@ -160,7 +161,7 @@ class FastSite(SiteRuntime):
         self._wakes = wake = self._wakes + 1
         env = self.env  # call_at(env, reviews[m], self._on_wake, wake, priority), inlined
         heappush(
-            env._queue, (reviews[m], self.review_priority, next(env._eid), (self._on_wake, wake))
+            env._queue, (reviews[m], self.review_priority, next(env._eid), (self._wake_fn, wake))
         )
         self._pending, self._pending_m = wake, m
 

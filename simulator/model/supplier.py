@@ -100,6 +100,7 @@ class SupplierRuntime:
         self._ahead_ok = ahead
         self._changes = model.change_times.get(sid, [])
         self._ahead: _Ahead | None = None
+        self._lead_over_fn = self._lead_over  # bound once, not at every order
 
     # ---------------------------------------------------------------- interface
     def place(self, order: Order, urgent: bool = False) -> None:
@@ -384,7 +385,7 @@ class SupplierRuntime:
         if delay > 0:
             env = self.env  # call_at(env, now + delay, self._lead_over, order), inlined
             heappush(
-                env._queue, (env.now + delay, NORMAL, next(env._eid), (self._lead_over, order))
+                env._queue, (env.now + delay, NORMAL, next(env._eid), (self._lead_over_fn, order))
             )
         else:
             self._lead_over(order)

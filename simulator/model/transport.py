@@ -53,8 +53,12 @@ class Shipment:
     freight: float = 0.0  # currency paid to move it so far (per-unit freight and fixed costs)
     # Drawn when the route is chosen: transit days of each leg, handling days at the node each
     # leg enters (0 for the site; before any disruption's extra days).
-    transits: list[float] | tuple[()] = ()
-    handlings: list[float] | tuple[()] = ()
+    transits: list[float] | tuple[float, ...] = ()
+    handlings: list[float] | tuple[float, ...] = ()
+
+
+# The handling days of a route straight into its site: read-only, shared by every such shipment.
+_SITE_ONLY = (0.0,)
 
 
 class _Samplers(dict):
@@ -106,6 +110,7 @@ class Transport:
         # Set at the first dispatch (the warning desk is built after the transport): False when
         # a warning could re-route a shipment on its way, so every journey goes leg by leg.
         self._express_ok: bool | None = None if express else False
+        self._arrive_fn = self._arrive  # bound once, not at every shipment
 
     # ---------------------------------------------------------------- route availability
     def open_from(self, route: Route, i: int) -> bool:
@@ -232,12 +237,12 @@ class Transport:
                 [self.handling[nid] for nid in route.nodes[1:-1]],
             )
         transit, handling = draws
-        sh.transits = [transit[0]()] if len(transit) == 1 else [draw() for draw in transit]
+        sh.transits = (transit[0](),) if len(transit) == 1 else [draw() for draw in transit]
         if handling:
             sh.handlings = [draw() for draw in handling]
             sh.handlings.append(0.0)  # none at the site: one entry per leg
         else:
-            sh.handlings = [0.0]
+            sh.handlings = _SITE_ONLY
 
     def _express(self, sh: Shipment, route: Route) -> bool:
         """Move the shipment in one timeout if nothing can happen to it on the way; return
@@ -257,14 +262,14 @@ class Transport:
             return False  # a capacity limit on the route, or something on it closed
         # The times the process would reach: each leg's entry, then the arrival.
         t = now
-        entries = []
-        enter = entries.append
         if len(steps) == 1:  # one leg, straight into the site
-            enter(t)
+            entries = (t,)
             delay = sh.transits[0] + steps[0][0]
             if delay > 0:
                 t += delay
         else:
+            entries = []
+            enter = entries.append
             for transit, (leg_extra, node_extra), handling in zip(
                 sh.transits, steps, sh.handlings, strict=True
             ):
@@ -307,7 +312,7 @@ class Transport:
         self.route_units[lids] = self.route_units.get(lids, 0) + qty
         sh.legs_taken = lids
         env = self.env  # call_at(env, t, self._arrive, sh), inlined: t >= now
-        heappush(env._queue, (t, NORMAL, next(env._eid), (self._arrive, sh)))
+        heappush(env._queue, (t, NORMAL, next(env._eid), (self._arrive_fn, sh)))
         return True
 
     def _plan(self, route: Route, version: int):
