@@ -203,9 +203,9 @@ class ReplicationModel:
             sid: (s.unit_price, s.order_cost if policy_cost is None else policy_cost)
             for sid, s in sc.suppliers.items()
         }
-        # Freight as (category, day, amount), summed exactly at the end: a journey books the
+        # Freight amounts per (category, day), summed exactly at the end: a journey books the
         # legs ahead when it leaves, so the order of the additions must not matter.
-        self._freight: list[tuple[str, int, float]] = []
+        self._freight: dict[tuple[str, int], list[float]] = {}
         self._chokepoints: dict[tuple[str, ...], tuple[str, ...]] = {}  # per legs taken
         # Minimum order quantities or multiples anywhere: orders must be sized.
         self._sized = any(s.min_order_qty > 0 or s.order_multiple for s in sc.suppliers.values())
@@ -343,13 +343,16 @@ class ReplicationModel:
         shipment; return the total booked."""
         day = day_of(self.env.now if at is None else at, self.days)
         fixed = self.scenario.legs[leg].cost_per_shipment
-        book = self._freight
         if amount:  # zero amounts add nothing to a day's exact sum
-            book.append(("expedite" if expedite else "transport", day, amount))
+            self.book_freight("expedite" if expedite else "transport", day, amount)
         if fixed:
-            book.append(("transport_fixed", day, fixed))
+            self.book_freight("transport_fixed", day, fixed)
         self.leg_units[leg] += units
         return amount + fixed
+
+    def book_freight(self, category: str, day: int, amount: float) -> None:
+        """Book ``amount`` (currency) of ``category`` on ``day`` (summed exactly at the end)."""
+        self._freight.setdefault((category, day), []).append(amount)
 
     def deliver(self, sh: Shipment) -> None:
         """A shipment reaches its site: the units become stock; the shipment is recorded."""
@@ -553,11 +556,8 @@ class ReplicationModel:
 
     def _book_freight(self) -> None:
         """Write the freight booked into the daily costs, each day's amounts summed exactly."""
-        per_day: dict[tuple[str, int], list[float]] = {}
-        for category, day, amount in self._freight:
-            per_day.setdefault((category, day), []).append(amount)
         costs = self.costs
-        for (category, day), amounts in per_day.items():
+        for (category, day), amounts in self._freight.items():
             costs[category][day] = amounts[0] if len(amounts) == 1 else math.fsum(amounts)
 
     def _book_spend(self) -> None:
