@@ -17,6 +17,7 @@ backlog only exists while on hand is 0); lost-sales mode keeps on hand, which de
 from __future__ import annotations
 
 import functools
+import itertools
 from array import array
 from bisect import bisect_left, bisect_right
 from heapq import heappush
@@ -148,10 +149,8 @@ class FastSite(SiteRuntime):
             target = cum[k] + self.level + slack  # cumulative demand that triggers an order
             if target > cum[k]:
                 j = bisect_left(cum, target, k + 1)
-                if j >= len(cum):
-                    m = len(reviews)
-                else:
-                    m = max(m, bisect_right(reviews, self._times[j - 1]))
+                # None, or the first review after that arrival (and not before m).
+                m = len(reviews) if j >= len(cum) else bisect_right(reviews, self._times[j - 1], m)
         if m >= len(reviews):
             if self._pending is not None:
                 self._pending = None
@@ -259,11 +258,12 @@ class FastSite(SiteRuntime):
         days, a = self.days, self.ledger.arrays
         times, qty = self._times_np, self._qty_np.astype(np.int64)
         cum = self._cum_np
-        t_col, k_col, level_col, on_order_col = zip(*self._log, strict=True)
-        log_t = np.asarray(t_col, dtype=float)
-        log_k = np.asarray(k_col, dtype=np.int64)
-        log_level = np.asarray(level_col, dtype=np.int64)
-        log_on_order = np.asarray(on_order_col, dtype=np.int64)
+        # Read as doubles in one pass (the counts of units are whole numbers far below 2**53,
+        # so exact), then the counts as integers.
+        flat = itertools.chain.from_iterable(self._log)
+        log = np.fromiter(flat, dtype=float, count=4 * len(self._log)).reshape(-1, 4)
+        log_t = log[:, 0].copy()
+        log_k, log_level, log_on_order = log[:, 1:].T.astype(np.int64)
         # Arrivals before each entry; every entry but a backorder-mode receipt's (which does
         # not account them first: see _log) logged that number itself.
         k_true = np.searchsorted(times, log_t, side="left")
