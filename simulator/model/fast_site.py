@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import functools
 import itertools
-from array import array
 from bisect import bisect_left, bisect_right
 from heapq import heappush
 from typing import TYPE_CHECKING
@@ -73,11 +72,11 @@ class FastSite(SiteRuntime):
         # moves such an entry to the arrivals before its time.
         self._log: list[tuple[float, int, int, int]] = [(0.0, 0, self.level, 0)]
         # Units ordered and received: times in days and units, written into the ledger at the end
-        # (typed arrays: numpy reads them without converting element by element).
-        self._ordered_t = array("d")
-        self._ordered_q = array("q")
-        self._received_t = array("d")
-        self._received_q = array("q")
+        # (lists: appending to them and converting once costs less than typed arrays).
+        self._ordered_t: list[float] = []
+        self._ordered_q: list[int] = []
+        self._received_t: list[float] = []
+        self._received_q: list[int] = []
         # The ordering review scheduled: its wake-up's number and the review's, or None.
         self._pending: int | None = None
         self._pending_m = -1

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import gc
 import math
-from array import array
 from contextlib import contextmanager
 from heapq import heappop, heappush
 
@@ -193,10 +192,9 @@ class ReplicationModel:
         self.costs = {c: np.zeros(self.days) for c in COST_CATEGORIES}
         # Purchases and ordering costs as they are placed (time in days, then currency): written
         # into the daily costs at the end, each day's amounts added in the order they came.
-        # (Typed arrays: numpy reads them without converting element by element.)
-        self._spent_t = array("d")
-        self._spent_purchase = array("d")
-        self._spent_ordering = array("d")
+        self._spent_t: list[float] = []
+        self._spent_purchase: list[float] = []
+        self._spent_ordering: list[float] = []
         # Per supplier: (unit price, cost per order under this policy), both in currency.
         policy_cost = sc.sourcing[policy].order_cost
         self._terms = {
