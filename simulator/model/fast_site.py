@@ -159,7 +159,7 @@ class FastSite(SiteRuntime):
         self._wakes = wake = self._wakes + 1
         env = self.env  # call_at(env, reviews[m], self._on_wake, wake, priority), inlined
         heappush(
-            env._queue, (reviews[m], self.review_priority, next(env._eid), (self._wake_fn, wake))
+            env._queue, (reviews[m], self.review_priority, next(env._eid), self._wake_fn, wake)
         )
         self._pending, self._pending_m = wake, m
 

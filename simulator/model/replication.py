@@ -39,8 +39,8 @@ class ModelEnvironment(simpy.Environment):
     ``now`` is a plain attribute that :meth:`run_to` keeps equal to SimPy's clock (the model
     reads it a dozen times per order; SimPy's property costs a call each time), so the
     environment runs only with :meth:`run_to`. Besides SimPy's events, the queue holds the
-    model's own ``(fn, arg)`` calls (:func:`~simulator.model.timing.call_at`), which
-    :meth:`run_to` calls directly."""
+    model's own calls (:func:`~simulator.model.timing.call_at`: entries one longer than
+    SimPy's, ``(t, priority, id, fn, arg)``), which :meth:`run_to` calls directly."""
 
     now: float = 0.0
 
@@ -62,10 +62,10 @@ class ModelEnvironment(simpy.Environment):
                 heappush(queue, item)  # the first event not to process: back where it was
                 break
             self.now = self._now = t
-            event = item[3]
-            if event.__class__ is tuple:  # a call_at pair: call it, nothing else to do
-                event[0](event[1])
+            if len(item) == 5:  # a call_at entry (t, priority, id, fn, arg): call it, that's all
+                item[3](item[4])
                 continue
+            event = item[3]
             callbacks, event.callbacks = event.callbacks, None
             for callback in callbacks:
                 callback(event)

@@ -385,7 +385,7 @@ class SupplierRuntime:
         if delay > 0:
             env = self.env  # call_at(env, now + delay, self._lead_over, order), inlined
             heappush(
-                env._queue, (env.now + delay, NORMAL, next(env._eid), (self._lead_over_fn, order))
+                env._queue, (env.now + delay, NORMAL, next(env._eid), self._lead_over_fn, order)
             )
         else:
             self._lead_over(order)

@@ -59,19 +59,18 @@ def after(env: simpy.Environment, delay: float) -> simpy.Event:
     return event
 
 
-def call_at(env: simpy.Environment, t: float, fn, arg=None, priority: int = NORMAL) -> tuple:
+def call_at(env: simpy.Environment, t: float, fn, arg=None, priority: int = NORMAL) -> None:
     """Call ``fn(arg)`` at exactly time ``t`` (days, not before now) with ``priority``: the
-    cheapest event there is, a ``(fn, arg)`` pair in SimPy's queue that
+    cheapest event there is, a queue entry ``(t, priority, id, fn, arg)`` (one longer than
+    SimPy's own ``(t, priority, id, event)``) that
     :meth:`~simulator.model.replication.ModelEnvironment.run_to` calls directly (no Event, no
     callback list). It takes its place in the queue as :func:`at_time` does, so the order of
-    everything is the same. Returns the pair: a caller that may change its mind keeps it and
-    lets ``fn`` tell a stale call from the current one. Only for a ModelEnvironment, and never
-    yielded by a process."""
+    everything is the same; a caller that may change its mind lets ``fn`` tell a stale call
+    from the current one by ``arg``. Only for a ModelEnvironment, and never yielded by a
+    process."""
     if t < env._now:
         raise ValueError(f"cannot schedule at {t} before now ({env._now})")
-    call = (fn, arg)
-    heappush(env._queue, (t, priority, next(env._eid), call))
-    return call
+    heappush(env._queue, (t, priority, next(env._eid), fn, arg))
 
 
 def runs_next(env: simpy.Environment, priority: int) -> bool:

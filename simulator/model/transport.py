@@ -322,7 +322,7 @@ class Transport:
         self.route_units[lids] = self.route_units.get(lids, 0) + qty
         sh.legs_taken = lids
         env = self.env  # call_at(env, t, self._arrive, sh), inlined: t >= now
-        heappush(env._queue, (t, NORMAL, next(env._eid), (self._arrive_fn, sh)))
+        heappush(env._queue, (t, NORMAL, next(env._eid), self._arrive_fn, sh))
         return True
 
     def _plan(self, route: Route, version: int):
