@@ -14,10 +14,15 @@ from ..scenario.schema import DailyDemand, PoissonDemand, RateDemand, SiteNode
 from .calendar import Episode
 
 
+def _seasonal(spec: DailyDemand | PoissonDemand | RateDemand) -> bool:
+    """Whether the demand has a seasonal swing (else its season factor is 1 everywhere)."""
+    return spec.seasonality is not None and spec.seasonality.amplitude != 0
+
+
 def _season_factor(spec: DailyDemand | PoissonDemand | RateDemand, days: np.ndarray) -> np.ndarray:
-    s = spec.seasonality
-    if s is None or s.amplitude == 0:
+    if not _seasonal(spec):
         return np.ones_like(days, dtype=float)
+    s = spec.seasonality
     return 1.0 + s.amplitude * np.cos(2 * math.pi * (days - s.peak_day) / 365.0)
 
 
@@ -52,7 +57,7 @@ def draw_demand(
         draws = spec.quantity.sample(rng, horizon)
         times = days + 0.5
         q = draws  # times the seasonal and the shock factors, where there are any (x * 1 == x)
-        if spec.seasonality is not None and spec.seasonality.amplitude != 0:
+        if _seasonal(spec):
             q = q * _season_factor(spec, days)
         if shocks:
             q = q * _shock_factor_at(times, shocks)

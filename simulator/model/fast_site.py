@@ -172,10 +172,7 @@ class FastSite(SiteRuntime):
     def _review(self, m: int) -> None:
         """Review number ``m`` (now): order up to the policy's level."""
         self._next_m = m + 1
-        self._sync()
-        qty = self.rule.order_quantity(
-            self.level + self.on_order - self.stranded_units - self.boost
-        )
+        qty = self.rule.order_quantity(self.position - self.boost)
         if qty > 0:
             self.on_order += qty
             placed = self.model.place_orders(self.id, qty)
@@ -206,7 +203,7 @@ class FastSite(SiteRuntime):
             # The position (and so the next ordering review) is unchanged, and the arrivals
             # before now can be accounted later (see _log).
             self.level += qty
-            self._log.append((self.env.now, self.k, self.level, self.on_order))  # _mark()
+            self._mark()
             return
         # In lost sales, more on hand changes how far demand can take the level.
         self._sync()

@@ -213,7 +213,7 @@ class ReplicationModel:
             for sid, s in sc.suppliers.items()
         }
         self._skip_below = sc.sourcing[policy].below_minimum is BelowMinimum.SKIP
-        self.shipments: list[tuple] = []  # ShipmentRecord fields (see deliver)
+        self.shipments: list[ShipmentRecord] = []
         self.leg_units: dict[str, int] = {lid: 0 for lid in sc.legs}
         self._order_id = 0
         self._shipment_id = 0
@@ -366,10 +366,8 @@ class ReplicationModel:
             self._chokepoints[taken] = passed
         o = sh.order
         now = self.env.now
-        # A ShipmentRecord's fields in order, as a plain tuple (made a record at the end: cheaper
-        # than the named tuple's constructor here).
         self.shipments.append(
-            (
+            ShipmentRecord(
                 sh.id,
                 o.supplier,
                 o.site,
@@ -605,7 +603,6 @@ class ReplicationModel:
             "met_total": float(sum(s.met_total for s in self.sites.values())),
         }
         events = self._events
-        record = tuple.__new__  # ShipmentRecord(*fields) without the call of its __new__
         return ReplicationResult(
             scenario=sc.name,
             policy=self.policy,
@@ -616,7 +613,7 @@ class ReplicationModel:
             warmup_days=int(sc.warmup_days),
             sites=sites,
             costs=self.costs,
-            shipments=[record(ShipmentRecord, fields) for fields in self.shipments],
+            shipments=self.shipments,
             episodes=self.episodes,
             episode_sites=self._episode_sites(),
             balance=balance,

@@ -378,10 +378,9 @@ class SupplierRuntime:
     def _start_lead(self, order: Order) -> None:
         """A made order starts its production lead time (days); it ships when that ends."""
         self.in_lead_time.add(order)
-        lead = order.lead
-        if lead is None:
-            order.lead = lead = self._next_lead() if self._spare_lead is not None else self._lead()
-        delay = lead + self.state.extra_days
+        if order.lead is None:
+            order.lead = self._next_lead()
+        delay = order.lead + self.state.extra_days
         if delay > 0:
             env = self.env  # call_at(env, now + delay, self._lead_over, order), inlined
             heappush(

@@ -257,7 +257,7 @@ class Transport:
         version = model.changes
         if plan is None or plan[0] != version:
             plan = self._plans[key] = self._plan(route, version)
-        _, lids, steps, changes, cost, plain = plan
+        _, lids, steps, changes, cost = plan
         if steps is None:
             return False  # a capacity limit on the route, or something on it closed
         # The times the process would reach: each leg's entry, then the arrival.
@@ -267,15 +267,6 @@ class Transport:
             delay = sh.transits[0] + steps[0][0]
             if delay > 0:
                 t += delay
-        elif plain:  # no extra days anywhere: add the times drawn (the site's handling is 0)
-            entries = []
-            enter = entries.append
-            for transit, handling in zip(sh.transits, sh.handlings, strict=True):
-                enter(t)
-                if transit > 0:
-                    t += transit
-                if handling > 0:
-                    t += handling
         else:
             entries = []
             enter = entries.append
@@ -299,7 +290,7 @@ class Transport:
         # on the way.
         entered = len(lids) if t < days else bisect_left(entries, days)
         if cost:
-            book = model._freight
+            book = model.book_freight
             category = "transport" if sh.order.route is None else "expedite"
             freight = sh.freight
             for i, per_unit, factor, fixed in cost:
@@ -307,11 +298,10 @@ class Transport:
                     break
                 day = int(entries[i])
                 amount = qty * per_unit * factor
-                # As model.book_freight does (inlined: a journey books several legs at once).
                 if amount:  # zero amounts add nothing to a day's exact sum
-                    book.setdefault((category, day), []).append(amount)
+                    book(category, day, amount)
                 if fixed:
-                    book.setdefault(("transport_fixed", day), []).append(fixed)
+                    book("transport_fixed", day, fixed)
                 freight += amount + fixed
             sh.freight = freight
         if entered < len(lids):
@@ -330,8 +320,8 @@ class Transport:
         ``version``: (version, leg ids, per leg (its extra days, the extra days of the node it
         enters, None for the site), when episodes start or end on the route (sorted), per leg
         that costs something (its index, freight per unit, its cost factor, freight per
-        shipment), whether no leg or node adds extra days). The steps are None when a capacity
-        limit is on the route or something on it (or the supplier) is closed."""
+        shipment)). The steps are None when a capacity limit is on the route or something on it
+        (or the supplier) is closed."""
         model = self.model
         between = route.nodes[1:-1]
         legs, nodes = model.leg_state, model.node_state
@@ -341,7 +331,7 @@ class Transport:
             or nodes[route.nodes[0]].closed
             or not self.open_from(route, 0)
         ):
-            return version, route.legs, None, [], [], False
+            return version, route.legs, None, [], []
         elems = (*route.legs, *between)
         changes = sorted(t for e in elems for t in model.change_times.get(e, ()))
         spec = model.scenario.legs
@@ -354,9 +344,7 @@ class Transport:
             per_unit, fixed = spec[lid].cost_per_unit, spec[lid].cost_per_shipment
             if per_unit * factor or fixed:
                 cost.append((i, per_unit, factor, fixed))
-        # No extra days on any leg or node: the times drawn add up as they are (x + 0.0 == x).
-        plain = all(leg == 0 and node in (None, 0) for leg, node in steps)
-        return version, route.legs, steps, changes, cost, plain
+        return version, route.legs, steps, changes, cost
 
     def _arrive(self, sh: Shipment) -> None:
         self.in_transit.discard(sh)
